@@ -1,0 +1,101 @@
+"""``python -m analytics bench``: time the demo build and every analytics function the pages call.
+
+Each function runs ``repeat`` times on a warehouse of the chosen scale; the report gives the
+median and the fastest run, and the process's peak resident memory after the build and at the end.
+Later issues register their functions in :data:`BENCHMARKS`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from . import catalog, identification, overview, queries, warehouse
+from .demo import build_demo
+from .formatting import fmt_number
+from .indices import composite_index
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} ядра, {mem:.0f} ГиБ, {cpu}, Python {platform.python_version()}"
+
+
+def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object]]:
+    cat = catalog.load_catalog(con)
+    last = cat.years[-1]
+    mun = cat.municipalities.iloc[1]
+    return {
+        "catalog.load_catalog": lambda: catalog.load_catalog(con),
+        "overview.headline (регион)": lambda: overview.headline(con, last),
+        "overview.headline (муниципалитет)": lambda: overview.headline(con, last, mun["municipality_id"]),
+        "overview.trend (регион + МО)": lambda: overview.trend(
+            con, "ЕГЭ", "Русский язык", 11, cat.years[0], last, (mun["municipality_id"], mun["name"])),
+        "overview.data_source": lambda: overview.data_source(con),
+        "identification.shnor": lambda: identification.shnor(con, last),
+        "indices.composite_index (3 года, все процедуры)": lambda: composite_index(
+            con.cursor().execute("SELECT r.*, m.region FROM results r JOIN school USING (school_id) "
+                                 "JOIN municipality m USING (municipality_id) WHERE year BETWEEN ? AND ?",
+                                 [last - 2, last]).df(), by_region=True),
+        "queries.region_trend": lambda: queries.run(con, "region_trend", assessment="ОГЭ", subject="Математика",
+                                                    grade=9, first=cat.years[0], last=last),
+    }
+
+
+def run_bench(scale: str = "region", repeat: int = 5, db: str | None = None, seed: int = 7) -> dict:
+    """Build a demo warehouse of ``scale`` and time the page functions on it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(db) if db else Path(tmp) / f"bench-{scale}.duckdb"
+        t0 = time.perf_counter()
+        counts = build_demo(path, seed=seed, scale=scale)
+        build_s = time.perf_counter() - t0
+        build_peak = _peak_rss_mb()
+        con = warehouse.open_readonly(path)
+        timings = {}
+        for name, fn in _benchmarks(con).items():
+            runs = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                fn()
+                runs.append(time.perf_counter() - t)
+            timings[name] = {"median_s": round(statistics.median(runs), 4), "min_s": round(min(runs), 4)}
+        con.close()
+        size_mb = path.stat().st_size / 2**20
+    return {
+        "scale": scale, "date": dt.date.today().isoformat(), "machine": _machine(), "repeat": repeat,
+        "build_seconds": round(build_s, 2), "warehouse_mb": round(size_mb, 1),
+        "peak_rss_mb_after_build": round(build_peak, 0), "peak_rss_mb": round(_peak_rss_mb(), 0),
+        "rows": counts, "functions": timings,
+    }
+
+
+def format_report(r: dict) -> str:
+    lines = [f"Масштаб: {r['scale']}   дата: {r['date']}", f"Машина: {r['machine']}",
+             f"Сборка демо: {r['build_seconds']} с, файл {r['warehouse_mb']} МиБ, "
+             f"пик памяти {r['peak_rss_mb_after_build']:.0f} МиБ",
+             f"Строк результатов: {fmt_number(r['rows']['results'])}",
+             f"Функции (медиана из {r['repeat']}):"]
+    for name, t in r["functions"].items():
+        lines.append(f"  {name:<50} {t['median_s'] * 1000:>9.1f} мс")
+    lines.append(f"Пик памяти процесса: {r['peak_rss_mb']:.0f} МиБ")
+    return "\n".join(lines)

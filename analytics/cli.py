@@ -1,0 +1,101 @@
+"""Command line: the same functions the pages use, for researchers' scripts.
+
+Every subcommand takes ``--db PATH`` (default: $WAREHOUSE or data/warehouse.duckdb).
+Errors are printed in Russian without a traceback; the exit code is non-zero.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from . import config
+
+
+class RussianHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix or "Использование: ")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m analytics", formatter_class=RussianHelpFormatter, add_help=False,
+        description="Ориентир: аналитика школ с низкими результатами и в неблагоприятных условиях.")
+    p.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+    sub = p.add_subparsers(dest="command", metavar="КОМАНДА", title="команды")
+
+    def add(name, help_text):
+        sp = sub.add_parser(name, help=help_text, description=help_text, add_help=False,
+                            formatter_class=RussianHelpFormatter)
+        sp.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+        sp.add_argument("--db", metavar="ПУТЬ", help="файл хранилища (по умолчанию $WAREHOUSE "
+                        "или data/warehouse.duckdb)")
+        return sp
+
+    d = add("demo", "собрать демо-хранилище (синтетическая Северная Осетия или вся страна)")
+    d.add_argument("--seed", type=int, default=7, help="зерно генератора (по умолчанию 7)")
+    d.add_argument("--scale", choices=("region", "country"), default="region",
+                   help="region — одна республика (~190 школ), country — ~40 000 школ")
+    d.add_argument("--if-missing", action="store_true", help="ничего не делать, если хранилище уже есть")
+
+    b = add("bench", "замерить время сборки и аналитических функций")
+    b.add_argument("--scale", choices=("region", "country"), default="region")
+    b.add_argument("--repeat", type=int, default=5, help="повторов каждой функции (берётся медиана)")
+    b.add_argument("--json", action="store_true", help="вывести результат в JSON")
+
+    o = add("overview", "ключевые показатели региона (как на странице «Обзор»)")
+    o.add_argument("--json", action="store_true", help="вывести результат в JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.command:
+        _parser().print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except Exception as exc:  # a person reads this: no traceback
+        from .warehouse import WarehouseError
+        if isinstance(exc, WarehouseError):
+            print(f"Ошибка: {exc}", file=sys.stderr)
+            return 2
+        print(f"Ошибка: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_demo(args) -> int:
+    from .demo import build_demo
+    path = config.warehouse_path(args.db)
+    if args.if_missing and path.exists():
+        print(f"Хранилище {path} уже есть — сборка пропущена.")
+        return 0
+    t0 = time.perf_counter()
+    counts = build_demo(path, seed=args.seed, scale=args.scale)
+    print(f"Демо-хранилище собрано: {path} за {time.perf_counter() - t0:.1f} с")
+    for kind, n in counts.items():
+        print(f"  {kind:<18} {n:>10,}".replace(",", " "))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import format_report, run_bench
+    report = run_bench(scale=args.scale, repeat=args.repeat, db=args.db)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_overview(args) -> int:
+    from . import overview, warehouse
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    kpis = overview.headline(con)
+    if args.json:
+        print(json.dumps(kpis, ensure_ascii=False, indent=2))
+    else:
+        for k, v in kpis.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview}

@@ -1,0 +1,67 @@
+-- Named read queries (see analytics/queries.py). Parameters are $names, always bound.
+
+-- name: meta
+SELECT key, value FROM meta
+
+-- name: years
+SELECT DISTINCT year FROM results ORDER BY year
+
+-- name: municipalities
+SELECT municipality_id, name, kind, centre_name, centre_lat, centre_lon, region
+FROM municipality ORDER BY (kind = 'городской округ') DESC, name
+
+-- name: subjects
+SELECT assessment, subject, min(grade) AS min_grade, max(grade) AS max_grade, sum(participants) AS participants
+FROM mart_region_year GROUP BY ALL ORDER BY assessment, participants DESC
+
+-- name: school_counts
+-- Schools with data in $year, in one municipality or all ($municipality_id NULL).
+SELECT count(*) AS schools,
+       count(*) FILTER (WHERE y.students < $small) AS small_schools,
+       sum(y.students) AS students,
+       count(*) FILTER (WHERE NOT coalesce(s.urban, false)) AS rural_schools
+FROM school s
+JOIN school_year y ON y.school_id = s.school_id AND y.year = $year
+WHERE $municipality_id IS NULL OR s.municipality_id = $municipality_id
+
+-- name: programme_counts
+-- Schools of each programme that are in it in $year (entry <= year <= exit) and ever.
+SELECT p.programme_id, p.name, p.level, p.start_year, p.end_year,
+       count(ps.school_id) FILTER (WHERE ps.entry_year <= $year
+                                   AND coalesce(ps.exit_year, 9999) >= $year) AS active,
+       count(ps.school_id) AS ever
+FROM programme p
+LEFT JOIN programme_school ps ON ps.programme_id = p.programme_id
+LEFT JOIN school s ON s.school_id = ps.school_id
+WHERE $municipality_id IS NULL OR s.municipality_id = $municipality_id OR ps.school_id IS NULL
+GROUP BY ALL ORDER BY p.start_year
+
+-- name: composite_window
+-- Composite index of every school with data in $first..$last, with its region and municipality.
+SELECT c.school_id, c.year, c.composite, c.participants, s.municipality_id, coalesce(m.region, '') AS region
+FROM mart_school_composite c
+JOIN school s USING (school_id)
+JOIN municipality m USING (municipality_id)
+WHERE c.year BETWEEN $first AND $last
+
+-- name: region_trend
+SELECT year, mean_score, share_below_min, share_high, participants, n_schools, scale
+FROM mart_region_year
+WHERE assessment = $assessment AND subject = $subject AND grade = $grade
+  AND year BETWEEN $first AND $last
+ORDER BY year
+
+-- name: municipality_trend
+SELECT year, mean_score, share_below_min, share_high, participants, n_schools, scale
+FROM mart_municipality_year
+WHERE municipality_id = $municipality_id
+  AND assessment = $assessment AND subject = $subject AND grade = $grade
+  AND year BETWEEN $first AND $last
+ORDER BY year
+
+-- name: year_notes
+SELECT year, comparable, note FROM year_note WHERE assessment = $assessment ORDER BY year
+
+-- name: load_history
+SELECT loaded_at, file_name, kind, rows_read, rows_loaded, outcome, message
+FROM load_log ORDER BY loaded_at DESC, file_name LIMIT $limit

@@ -1,0 +1,20 @@
+"""Ориентир: entry point. Registers the pages, draws the global filters, runs the chosen page."""
+import streamlit as st
+
+from pages import _ui
+
+st.set_page_config(page_title="Ориентир", page_icon=":material/explore:", layout="wide")
+_ui.apply_style()
+
+PAGES = {
+    "Регион": [
+        st.Page("pages/overview.py", title="Обзор", icon=":material/home:", url_path="overview", default=True),
+    ],
+}
+
+page = st.navigation(PAGES)
+st.sidebar.markdown("### Ориентир")
+st.sidebar.caption("Аналитика поддержки школ с низкими результатами и в сложных условиях")
+_ui.connection()
+_ui.sidebar_filters()
+page.run()
