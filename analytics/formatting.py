@@ -1,6 +1,7 @@
 """Russian number formats: ``12 345,6`` (non-breaking space for thousands, comma for decimals)."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 NBSP = "\u00a0"
@@ -31,3 +32,14 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+def fmt_date(iso: str | None, with_time: bool = False) -> str:
+    """'2025-12-01T10:20:00' -> '01.12.2025' (or '01.12.2025 10:20'); unknown -> '—'."""
+    if not iso:
+        return "—"
+    try:
+        value = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return value.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")

@@ -71,6 +71,14 @@ def trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, grade: 
     return Trend(df, int(small.sum()), in_range[["year", "note"]].reset_index(drop=True))
 
 
+#: The results leadership looks at first: (title, assessment, subject, grade, measure column).
+MAIN_RESULTS = (
+    ("ЕГЭ, русский язык: средний балл", "ЕГЭ", "Русский язык", 11, "mean_score"),
+    ("ЕГЭ, профильная математика: средний балл", "ЕГЭ", "Математика (профильная)", 11, "mean_score"),
+    ("ОГЭ, математика: доля отметок «2»", "ОГЭ", "Математика", 9, "share_below_min"),
+)
+
+
 def data_source(con: duckdb.DuckDBPyConnection) -> dict:
     """Where the data came from: demo or imported, build time, schema version, loads."""
     meta = dict(queries.run(con, "meta").itertuples(index=False, name=None))

@@ -71,77 +71,74 @@ class Filters:
                 "Процедура": self.assessment, "Предмет": self.subject}
 
 
-PARAM_KEYS = {"y0": "f_first", "y1": "f_last", "mo": "f_mun", "as": "f_ass", "su": "f_sub"}
+STATE = "_filters"   # the canonical filter state; widget keys may be dropped by Streamlit on reruns
 
 
 def _defaults(cat: catalog_mod.Catalog) -> dict:
     assessment = cat.assessments[0] if cat.assessments else "ЕГЭ"
     subjects = cat.subjects_of(assessment)
-    return {"f_first": cat.years[0] if cat.years else config.FIRST_YEAR,
-            "f_last": cat.years[-1] if cat.years else config.LAST_YEAR,
-            "f_mun": ALL_MUNICIPALITIES, "f_ass": assessment,
-            "f_sub": subjects[0] if subjects else "Русский язык"}
+    return {"first": cat.years[0] if cat.years else config.FIRST_YEAR,
+            "last": cat.years[-1] if cat.years else config.LAST_YEAR,
+            "mun": ALL_MUNICIPALITIES, "ass": assessment,
+            "sub": subjects[0] if subjects else "Русский язык"}
 
 
-def _read_url_once(cat: catalog_mod.Catalog) -> None:
-    """On a session's first run, take the filters from the URL (a shared link reopens the view)."""
-    if st.session_state.get("_filters_ready"):
-        return
+def _state_from_url(cat: catalog_mod.Catalog) -> dict:
+    """Filters from the URL (a shared link reopens the same view); unknown values fall back to defaults."""
     state = _defaults(cat)
     qp = st.query_params
-    try:
-        if "y0" in qp and int(qp["y0"]) in cat.years:
-            state["f_first"] = int(qp["y0"])
-        if "y1" in qp and int(qp["y1"]) in cat.years:
-            state["f_last"] = int(qp["y1"])
-    except ValueError:
-        pass
+    for key, param in (("first", "y0"), ("last", "y1")):
+        value = qp.get(param, "")
+        if value.isdigit() and int(value) in cat.years:
+            state[key] = int(value)
     if qp.get("mo") in set(cat.municipalities["municipality_id"]):
-        state["f_mun"] = qp["mo"]
+        state["mun"] = qp["mo"]
     if qp.get("as") in cat.assessments:
-        state["f_ass"] = qp["as"]
-        state["f_sub"] = (cat.subjects_of(state["f_ass"]) or ("",))[0]
-    if qp.get("su") in cat.subjects_of(state["f_ass"]):
-        state["f_sub"] = qp["su"]
-    if state["f_first"] > state["f_last"]:
-        state["f_first"], state["f_last"] = state["f_last"], state["f_first"]
-    for k, v in state.items():
-        st.session_state[k] = v
-    st.session_state["_filters_ready"] = True
-
-
-def _on_assessment_change() -> None:
-    cat = catalog()
-    subjects = cat.subjects_of(st.session_state["f_ass"])
-    if st.session_state.get("f_sub") not in subjects:
-        st.session_state["f_sub"] = subjects[0] if subjects else ""
+        state["ass"] = qp["as"]
+        state["sub"] = (cat.subjects_of(state["ass"]) or ("",))[0]
+    if qp.get("su") in cat.subjects_of(state["ass"]):
+        state["sub"] = qp["su"]
+    if state["first"] > state["last"]:
+        state["first"], state["last"] = state["last"], state["first"]
+    return state
 
 
 def sidebar_filters() -> Filters:
-    """Render the global filters in the sidebar (called by app.py before every page)."""
+    """Render the global filters in the sidebar (called by app.py before every page).
+
+    The state lives in ``st.session_state[STATE]`` (so it survives page switches) and is written
+    back to the URL on every run.
+    """
     cat = catalog()
-    _read_url_once(cat)
+    if STATE not in st.session_state:
+        st.session_state[STATE] = _state_from_url(cat)
+    state = st.session_state[STATE]
     with st.sidebar:
         st.markdown("#### Фильтры")
         years = list(cat.years) or [config.FIRST_YEAR, config.LAST_YEAR]
-        first, last = st.select_slider("Годы", options=years,
-                                       value=(st.session_state["f_first"], st.session_state["f_last"]))
-        st.session_state["f_first"], st.session_state["f_last"] = first, last
+        state["first"], state["last"] = st.select_slider("Годы", options=years,
+                                                         value=(state["first"], state["last"]))
         names = dict(zip(cat.municipalities["municipality_id"], cat.municipalities["name"], strict=True))
-        st.selectbox("Муниципалитет", [ALL_MUNICIPALITIES, *names], key="f_mun",
-                     format_func=lambda m: "Весь регион" if m == ALL_MUNICIPALITIES else names[m])
-        st.selectbox("Процедура", list(cat.assessments), key="f_ass", on_change=_on_assessment_change)
-        st.selectbox("Предмет", list(cat.subjects_of(st.session_state["f_ass"])), key="f_sub")
-    f = current_filters()
-    st.query_params.update({"y0": str(f.first_year), "y1": str(f.last_year), "mo": st.session_state["f_mun"],
-                            "as": f.assessment, "su": f.subject})
-    return f
+        options = [ALL_MUNICIPALITIES, *names]
+        state["mun"] = st.selectbox("Муниципалитет", options, index=options.index(state["mun"]),
+                                    format_func=lambda m: "Весь регион" if m == ALL_MUNICIPALITIES else names[m],
+                                    key="f_mun")
+        assessments = list(cat.assessments)
+        state["ass"] = st.selectbox("Процедура", assessments, index=assessments.index(state["ass"]), key="f_ass")
+        subjects = list(cat.subjects_of(state["ass"]))
+        if state["sub"] not in subjects:
+            state["sub"] = subjects[0]
+        state["sub"] = st.selectbox("Предмет", subjects, index=subjects.index(state["sub"]),
+                                    key=f"f_sub_{state['ass']}")
+    st.query_params.update({"y0": str(state["first"]), "y1": str(state["last"]), "mo": state["mun"],
+                            "as": state["ass"], "su": state["sub"]})
+    return current_filters()
 
 
 def current_filters() -> Filters:
-    s = st.session_state
-    return Filters(int(s["f_first"]), int(s["f_last"]),
-                   None if s["f_mun"] == ALL_MUNICIPALITIES else s["f_mun"], s["f_ass"], s["f_sub"])
+    s = st.session_state[STATE]
+    return Filters(int(s["first"]), int(s["last"]), None if s["mun"] == ALL_MUNICIPALITIES else s["mun"],
+                   s["ass"], s["sub"])
 
 
 # ---------------------------------------------------------------- look and feel
@@ -155,6 +152,7 @@ def metric(col, label: str, value, decimals: int = 0, help_text: str | None = No
 
 
 def base_layout(fig: go.Figure, title: str, y_title: str, height: int = 420) -> go.Figure:
+    """The common look of every chart: Russian number format, title left, legend below."""
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}}, separators=PLOTLY_SEPARATORS, height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10}, hovermode="x unified", template="plotly_white",
@@ -165,7 +163,7 @@ def base_layout(fig: go.Figure, title: str, y_title: str, height: int = 420) -> 
 
 
 def trend_figure(data: pd.DataFrame, value: str, title: str, y_title: str, percent: bool = False,
-                 break_years: tuple[int, ...] = ()) -> go.Figure:
+                 break_years: tuple[int, ...] = (), height: int = 420) -> go.Figure:
     """Lines per unit, broken at years that do not compare (hollow markers with the reason) and at
     years with no data; both kinds of year are shaded grey."""
     fig = go.Figure()
@@ -187,7 +185,7 @@ def trend_figure(data: pd.DataFrame, value: str, title: str, y_title: str, perce
                             hovertemplate=f"{unit}: %{{y:.2f}} — %{{customdata}}<extra></extra>")
     for year in sorted(set(break_years) | {y for y in years if y not in set(data["year"])}):
         fig.add_vrect(x0=year - 0.45, x1=year + 0.45, fillcolor="#999", opacity=0.12, line_width=0)
-    return base_layout(fig, title, y_title)
+    return base_layout(fig, title, y_title, height)
 
 
 def download_buttons(df: pd.DataFrame, name: str, filters: Filters, key: str) -> None:

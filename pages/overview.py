@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import overview
-from analytics.formatting import fmt_number, plural
+from analytics.formatting import fmt_date, fmt_number, plural
 from pages import _ui
 
 
@@ -22,7 +22,7 @@ stamp = _ui.warehouse_stamp()
 place = cat.municipality_name(f.municipality_id) or "Республика Северная Осетия — Алания"
 
 st.title("Обзор")
-st.markdown(f"<div class='orientir-caption'>{place} · данные на {_ui.data_vintage()[:10]}</div>",
+st.markdown(f"<div class='orientir-caption'>{place} · хранилище обновлено {fmt_date(_ui.data_vintage())}</div>",
             unsafe_allow_html=True)
 
 h = _headline(stamp, f.last_year, f.municipality_id)
@@ -35,6 +35,16 @@ _ui.metric(c[3], f"ШНОР в {h['year']} г.", h["shnor"],
 plus = next((p for p in h["programmes"] if p["programme_id"] == "500PLUS"), None)
 _ui.metric(c[4], "В «500+» всего", plus["ever"] if plus else 0,
            help_text="Школы, включённые в проект «500+» в любой год")
+
+st.subheader("Главные результаты региона")
+cols = st.columns(len(overview.MAIN_RESULTS))
+for col, (title, assessment, subject, g, column) in zip(cols, overview.MAIN_RESULTS, strict=True):
+    main = _trend(stamp, assessment, subject, g, f.first_year, f.last_year, None)
+    share = column != "mean_score"
+    small = _ui.trend_figure(main.data, column, title, "%" if share else "балл", percent=share,
+                             break_years=tuple(main.notes["year"]), height=260)
+    small.update_layout(showlegend=False, title_font_size=13, xaxis_dtick=2)
+    col.plotly_chart(small, width="stretch", config={"displaylogo": False}, key=f"main-{assessment}-{subject}")
 
 st.subheader(f"{f.assessment}: {f.subject}")
 grades = cat.grades_of(f.assessment, f.subject)
@@ -71,7 +81,7 @@ with st.expander("Откуда данные"):
     src = overview.data_source(_ui.connection())
     kind = {"demo": "демонстрационные (синтетический регион, не реальные школы)",
             "import": "загруженные пользователем"}.get(src["source"], src["source"])
-    st.markdown(f"- Источник: **{kind}**\n- Хранилище собрано: {src['built_at']}\n"
+    st.markdown(f"- Источник: **{kind}**\n- Хранилище собрано: {fmt_date(src['built_at'], with_time=True)}\n"
                 f"- Версия схемы: {src['schema_version']}")
     hist = src["last_loads"].rename(columns={
         "loaded_at": "Время", "file_name": "Файл", "kind": "Вид данных", "rows_read": "Прочитано строк",

@@ -70,11 +70,12 @@ def generate(seed: int = 7, scale: str = "region", country_regions: int = 85) ->
 
     # programmes: select on observed (noisy) results, then add the planted effect
     members, cutoffs_rows = [], []
-    obs = observe(cells, mu, spread)
-    comp = _composite(obs, schools)
     for spec in programmes.PROGRAMMES:
         chosen_all = []
         for wave in spec.waves:
+            # the composite of a year depends on that year's rows only: compute the window alone
+            window = cells["year"].between(wave - programmes.SELECTION_YEARS, wave - 1).to_numpy()
+            comp = _composite(observe(cells[window], mu[window], spread[window]), schools)
             taken = set(pd.concat(chosen_all)["school_id"]) if chosen_all else set()
             chosen = programmes.select_wave(comp, schools, wave, spec.share, taken)
             chosen_all.append(chosen)
@@ -82,14 +83,15 @@ def generate(seed: int = 7, scale: str = "region", country_regions: int = 85) ->
             added = programmes.effect_vector(cells, chosen, spec)
             effects[spec.programme_id] = effects.get(spec.programme_id, 0) + added
             mu = mu + added
-            obs = observe(cells, mu, spread)
-            comp = _composite(obs, schools)
         m = pd.concat(chosen_all).assign(programme_id=spec.programme_id)
         m["exit_year"] = m["entry_year"] + spec.stay_years
         if spec.end_year is not None:
             m["exit_year"] = np.minimum(m["exit_year"], spec.end_year)
         members.append(m)
     members = pd.concat(members, ignore_index=True)
+    obs = observe(cells, mu, spread)
+    treated_years = cells["year"].to_numpy() >= members["entry_year"].min()
+    comp = _composite(obs[treated_years], schools)
 
     truth = _truth(cells, mu, effects, spread, obs, comp, schools, members, inflated)
     results = obs
@@ -138,7 +140,9 @@ def _truth(cells, mu, effects, spread, obs, comp, schools, members, inflated) ->
                              value=v, note="student_sd"))
     for spec in programmes.PROGRAMMES:
         cf = observe(cells, mu - effects[spec.programme_id], spread)
-        comp_cf = _composite(cf, schools)
+        years = cells["year"].to_numpy() >= members.loc[members["programme_id"] == spec.programme_id,
+                                                        "entry_year"].min()
+        comp_cf = _composite(cf[years], schools)
         delta = comp.merge(comp_cf, on=["school_id", "year"], suffixes=("", "_cf"))
         delta["d"] = delta["composite"] - delta["composite_cf"]
         score_delta = obs[["school_id", "year", "assessment", "subject"]].assign(

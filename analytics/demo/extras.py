@@ -25,9 +25,8 @@ def risk_profiles(members: pd.DataFrame, sy: pd.DataFrame, sc: pd.DataFrame, res
     >= 0.66, 2 (средний) at >= 0.33, else 1 (низкий) (METHODOLOGY.md: our own thresholds).
     """
     rows = []
-    mark2 = (results[results["scale"] == "mark5"].groupby(["school_id", "year"])
-             .apply(lambda g: g["n_mark2"].sum() / g["participants"].sum(), include_groups=False)
-             .rename("share2").reset_index())
+    m5 = results[results["scale"] == "mark5"].groupby(["school_id", "year"])[["n_mark2", "participants"]].sum()
+    mark2 = (m5["n_mark2"].astype("float64") / m5["participants"]).rename("share2").reset_index()
     for m in members.itertuples(index=False):
         for k in range(3):
             year = m.entry_year + k

@@ -1,0 +1,75 @@
+"""Every page renders without an exception (Streamlit AppTest), with the numbers analytics computes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import overview
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_FILES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE", str(demo_db))
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _text(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_page_renders_without_exception(app, page):
+    at = app.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{page}: нет заголовка"
+    assert "Traceback" not in _text(at)
+
+
+def test_overview_shows_the_analytics_numbers(app, con):
+    at = app.run()
+    assert not at.exception
+    h = overview.headline(con, 2025)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Школ в 2025 г."] == str(h["schools"])
+    assert metrics["Обучающихся"] == f"{h['students']:,}".replace(",", "\u00a0")
+    assert metrics["ШНОР в 2025 г."] == str(h["shnor"])
+
+
+def test_filters_come_from_the_url_and_go_back_to_it(app, con):
+    """A shared link reopens the same view; the state is written back to the URL.
+    (Changing a filter by hand is exercised in the browser test: AppTest drops the sidebar on reruns.)"""
+    app.query_params.update({"mo": "90630", "y1": "2023", "as": "ОГЭ", "su": "Математика"})
+    at = app.run()
+    assert not at.exception
+    h = overview.headline(con, 2023, "90630")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Школ в 2023 г."] == str(h["schools"])
+    assert at.selectbox(key="f_mun").value == "90630"
+    assert at.selectbox(key="f_sub_ОГЭ").value == "Математика"
+    assert at.query_params["mo"] == "90630" and at.query_params["y1"] == "2023"
+    assert at.query_params["y0"] == "2014"
+
+
+def test_bad_url_values_fall_back_to_defaults(app):
+    app.query_params.update({"mo": "nope", "y0": "1900", "as": "<script>", "su": "x"})
+    at = app.run()
+    assert not at.exception
+    assert at.selectbox(key="f_mun").value == "__all__"
+    assert at.query_params["as"] == "ЕГЭ" and at.query_params["y0"] == "2014"
+
+
+def test_missing_warehouse_shows_a_russian_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("WAREHOUSE", str(tmp_path / "none.duckdb"))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert any("не найдено" in e.value for e in at.error)

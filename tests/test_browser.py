@@ -1,0 +1,112 @@
+"""Browser smoke test: headless Chromium opens the running app, visits every page, saves screenshots.
+
+Chromium comes from Debian (`make chromium`); Playwright drives /usr/bin/chromium (no download).
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("в CI нужен /usr/bin/chromium: его ставит `make chromium`")
+    pytest.skip("нет /usr/bin/chromium (поставьте: make chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    port = _free_port()
+    env = {**os.environ, "WAREHOUSE": str(demo_db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("Streamlit не запустился за 60 с")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    return page
+
+
+def test_every_page_loads_and_is_screenshotted(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = _open(browser, server)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    # Streamlit shows no navigation while there is a single page
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())] or [server + "/"]
+    n_pages = len(re.findall(r"st\.Page\(", (ROOT / "app.py").read_text(encoding="utf-8")))
+    assert len(hrefs) == n_pages
+    for href in hrefs:
+        p = _open(browser, href if href.startswith("http") else server + "/" + href.lstrip("/"))
+        assert p.locator("[data-testid='stException']").count() == 0, href
+        body = p.inner_text("body")
+        assert "Traceback" not in body and "Page not found" not in body
+        name = re.sub(r"\W+", "_", href.rstrip("/").rsplit("/", 1)[-1] or "overview")
+        p.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 20_000
+        p.close()
+
+
+def test_filter_change_updates_page_and_url_and_the_url_reopens_the_view(server, browser):
+    page = _open(browser, server + "/?mo=90630")
+    first = page.locator("[data-testid='stMetricValue']").first
+    assert first.inner_text() == "26" or first.inner_text().isdigit()
+    moz = first.inner_text()
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Ирафский район").click()
+    page.wait_for_function("() => window.location.search.includes('mo=90620')", timeout=15000)
+    page.wait_for_timeout(1500)
+    iraf = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert iraf != moz
+    again = _open(browser, page.url)
+    assert again.locator("[data-testid='stMetricValue']").first.inner_text() == iraf
+    again.close()
+    page.close()

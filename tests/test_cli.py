@@ -1,0 +1,58 @@
+"""Command line: Russian help, demo build, overview in JSON, errors without tracebacks, bench."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from analytics import overview, warehouse
+from analytics.bench import run_bench
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_help_is_russian():
+    out = cli("--help")
+    assert out.returncode == 0
+    assert "Использование:" in out.stdout and "собрать демо-хранилище" in out.stdout
+    sub = cli("demo", "--help")
+    assert "--db ПУТЬ" in sub.stdout and "зерно генератора" in sub.stdout
+
+
+def test_demo_builds_once_and_if_missing_skips(tmp_path):
+    db = tmp_path / "w.duckdb"
+    out = cli("demo", "--db", str(db), "--seed", "3")
+    assert out.returncode == 0 and "Демо-хранилище собрано" in out.stdout
+    mtime = db.stat().st_mtime_ns
+    again = cli("demo", "--db", str(db), "--if-missing")
+    assert again.returncode == 0 and "пропущена" in again.stdout and db.stat().st_mtime_ns == mtime
+    c = warehouse.open_readonly(db)
+    assert warehouse.read_meta(c)["demo_seed"] == "3"
+    c.close()
+
+
+def test_overview_json_equals_the_function(demo_db, con):
+    out = cli("overview", "--db", str(demo_db), "--json")
+    assert out.returncode == 0
+    assert json.loads(out.stdout) == overview.headline(con)
+
+
+def test_errors_are_russian_without_traceback(tmp_path):
+    out = cli("overview", "--db", str(tmp_path / "none.duckdb"))
+    assert out.returncode == 2
+    assert "Ошибка: Хранилище" in out.stderr and "Traceback" not in out.stderr
+    bad = cli("demo", "--scale", "planet")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_bench_times_every_page_function(tmp_path):
+    r = run_bench("region", repeat=1, db=str(tmp_path / "b.duckdb"))
+    assert r["build_seconds"] > 0 and r["rows"]["results"] > 10_000
+    assert {"overview.headline (регион)", "overview.trend (регион + МО)", "identification.shnor"} <= set(r["functions"])
+    assert all(t["median_s"] > 0 for t in r["functions"].values())
