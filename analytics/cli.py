@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--repeat", type=int, default=5, help="повторов каждой функции (берётся медиана)")
     b.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
+    i = add("import", "загрузить файлы (CSV, XLSX, GeoJSON) в хранилище: всё или ничего")
+    i.add_argument("--kind", metavar="ВИД", help="вид данных, если его не удаётся определить по столбцам")
+    i.add_argument("files", nargs="+", metavar="ФАЙЛ", help="файлы одного пакета")
+
+    e = add("export-data", "выгрузить все данные хранилища в файлы импорта (по файлу на вид)")
+    e.add_argument("dir", metavar="КАТАЛОГ", help="куда записать файлы")
+
     o = add("overview", "ключевые показатели региона (как на странице «Обзор»)")
     o.add_argument("--json", action="store_true", help="вывести результат в JSON")
     return p
@@ -86,6 +93,34 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from . import warehouse
+    from .ingest import ImportRejected
+    from .ingest.files import import_paths
+    from .ingest.report import rejected_lines, report_lines
+    path = config.warehouse_path(args.db)
+    try:
+        warehouse.ensure_exists(path)
+        items = import_paths(path, args.files, args.kind)
+    except ImportRejected as exc:
+        print("\n".join(rejected_lines(exc)), file=sys.stderr)
+        return 3
+    print("\n".join(report_lines(items, path)))
+    return 0
+
+
+def cmd_export_data(args) -> int:
+    from . import warehouse
+    from .ingest.export_data import export_data
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    paths = export_data(con, args.dir)
+    con.close()
+    print(f"Записано файлов: {len(paths)} в {args.dir}")
+    for p in paths:
+        print(f"  {p.name}")
+    return 0
+
+
 def cmd_overview(args) -> int:
     from . import overview, warehouse
     con = warehouse.open_readonly(config.warehouse_path(args.db))
@@ -98,4 +133,5 @@ def cmd_overview(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview}
+COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
+            "export-data": cmd_export_data}

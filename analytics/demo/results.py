@@ -35,59 +35,76 @@ def subjects_reference() -> pd.DataFrame:
 
 def result_cells(schools: pd.DataFrame, sy: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Every (school, year, assessment, subject, grade) with participants > 0, with the latent
-    components of its true mean (``mu0``: everything except programme effects)."""
+    components of its true mean (``mu0``: everything except programme effects).
+
+    Works on index arrays (school-year x subject) and builds columns only for the rows kept, so
+    that the country scale (~15 million rows) fits in memory and time.
+    """
     subj = subjects_reference()
-    subj["subject_idx"] = np.arange(len(subj))
     base = sy[["school_id", "year", "students"]].merge(
         schools[["school_id", "school_type", "quality", "base", "trend"]], on="school_id")
-    base["sy_idx"] = np.arange(len(base))
-    cells = base.merge(subj, how="cross")
-    cells = cells[cells["year"] >= cells["first_year"]]
-    cells = cells[~((cells["grade"] == 11) & (cells["school_type"] == "ООШ"))]
-    cells = cells[~((cells["assessment"] == "ОГЭ") & (cells["year"] == 2020))]
-    cells = cells[~((cells["assessment"] == "ОГЭ") & (cells["year"] == 2021)
-                    & ~cells["subject"].isin(["Русский язык", "Математика"]))]
-    cells = cells[~((cells["subject"] == "Математика (базовая)") & cells["year"].isin([2020, 2021]))]
-    cells = cells.reset_index(drop=True)
-    n = len(cells)
+    n_sy, n_sub = len(base), len(subj)
+    i_sy = np.repeat(np.arange(n_sy, dtype=np.int64), n_sub)
+    i_sub = np.tile(np.arange(n_sub, dtype=np.int64), n_sy)
+    year = base["year"].to_numpy()[i_sy]
+    stype = base["school_type"].to_numpy()
+    s_assess, s_subject = subj["assessment"].to_numpy(), subj["subject"].to_numpy()
+    s_grade = subj["grade"].to_numpy()
+    grade = s_grade[i_sub]
+    is_oge = (s_assess == "ОГЭ")[i_sub]
+    core = np.isin(s_subject, ["Русский язык", "Математика"])[i_sub]
+    base_math = (s_subject == "Математика (базовая)")[i_sub]
+    keep = ((year >= subj["first_year"].to_numpy()[i_sub])
+            & ~((grade == 11) & (stype[i_sy] == "ООШ"))
+            & ~(is_oge & (year == 2020))
+            & ~(is_oge & (year == 2021) & ~core)
+            & ~(base_math & np.isin(year, [2020, 2021])))
+    i_sy, i_sub, year, grade = i_sy[keep], i_sub[keep], year[keep], grade[keep]
+    n = len(i_sy)
 
     # cohort of the grade this year (one draw per school, year and grade)
-    share = cells["grade"].map(GRADE_SHARE).fillna(0.09).to_numpy()
-    share = np.where((cells["grade"] == 11) & cells["school_type"].isin(["гимназия", "лицей"]), 0.075, share)
-    cohort_key = cells["sy_idx"].to_numpy() * 16 + cells["grade"].to_numpy()
-    uniq, inv = np.unique(cohort_key, return_inverse=True)
+    share = np.select([grade == 11, grade == 9], [GRADE_SHARE[11], GRADE_SHARE[9]], 0.09)
+    elite = np.isin(stype, ["гимназия", "лицей"])[i_sy]
+    share = np.where((grade == 11) & elite, 0.075, share)
+    uniq, inv = np.unique(i_sy * 16 + grade, return_inverse=True)
     cohort_noise = rng.lognormal(0, 0.12, len(uniq))[inv]
-    cohort = np.round(cells["students"].to_numpy() * share * cohort_noise).astype(int)
+    cohort = np.round(base["students"].to_numpy()[i_sy] * share * cohort_noise).astype(np.int64)
 
     # participation: per school and subject propensity; profile vs base mathematics by quality
-    ss_key = pd.factorize(cells["school_id"].astype(str) + "|" + cells["subject_idx"].astype(str))[0]
-    propensity = rng.lognormal(0, 0.3, ss_key.max() + 1)[ss_key]
-    p = np.clip(cells["participation"].to_numpy() * propensity, 0, 1)
-    profile = np.clip(0.5 + 0.12 * cells["quality"].to_numpy(), 0.15, 0.9)
-    p = np.where(cells["subject"] == "Математика (профильная)", profile, p)
-    p = np.where(cells["subject"] == "Математика (базовая)", 1 - profile, p)
-    p = np.where(cells["subject"].isin(["Русский язык", "Математика"]) | (cells["assessment"] == "ВПР"),
-                 np.clip(0.97 + 0 * p, 0, 1), p)
-    applicants_only = (cells["assessment"] == "ЕГЭ") & cells["year"].isin([2020, 2021])
+    school_code = pd.factorize(base["school_id"])[0][i_sy]
+    ss_key = school_code * n_sub + i_sub
+    ss_uniq, ss_inv = np.unique(ss_key, return_inverse=True)
+    propensity = rng.lognormal(0, 0.3, len(ss_uniq))[ss_inv]
+    subject = s_subject[i_sub]
+    assessment = s_assess[i_sub]
+    p = np.clip(subj["participation"].to_numpy()[i_sub] * propensity, 0, 1)
+    profile = np.clip(0.5 + 0.12 * base["quality"].to_numpy()[i_sy], 0.15, 0.9)
+    p = np.where(subject == "Математика (профильная)", profile, p)
+    p = np.where(subject == "Математика (базовая)", 1 - profile, p)
+    p = np.where(np.isin(subject, ["Русский язык", "Математика"]) | (assessment == "ВПР"), 0.97, p)
+    applicants_only = (assessment == "ЕГЭ") & np.isin(year, [2020, 2021])
     p = np.where(applicants_only, p * 0.8, p)
-    cells["participants"] = rng.binomial(cohort, p)
+    participants = rng.binomial(cohort, p)
 
     # latent true mean without programme effects
-    subj_dev = rng.normal(0, 0.12, ss_key.max() + 1)[ss_key]
-    sy_shock_uniq = rng.normal(0, 0.22, len(base))
+    subj_dev = rng.normal(0, 0.12, len(ss_uniq))[ss_inv]
+    sy_shock = rng.normal(0, 0.22, n_sy)[i_sy]
     cohort_shock = rng.normal(0, 0.15, len(uniq))[inv]
-    region_shift_key = pd.factorize(cells["year"].astype(str) + "|" + cells["subject_idx"].astype(str))[0]
-    region_shift = rng.normal(0, 0.05, region_shift_key.max() + 1)[region_shift_key]
-    mu0 = (cells["base"].to_numpy() + cells["trend"].to_numpy() * (cells["year"].to_numpy() - 2019) / 6
-           + subj_dev + sy_shock_uniq[cells["sy_idx"].to_numpy()] + cohort_shock + region_shift
-           + 0.10 * applicants_only.to_numpy()
-           - 0.15 * ((cells["assessment"] == "ВПР") & (cells["year"] == 2020)).to_numpy())
-    cells["mu0"] = mu0
-    cells["e"] = rng.normal(0, 1, n)
-    cells = cells[cells["participants"] > 0].reset_index(drop=True)
-    keep = ["school_id", "year", "assessment", "subject", "grade", "scale", "participants", "mu0", "e",
-            "mean", "sd", "min_score", "high_score", "c1", "c2", "c3"]
-    return cells[keep]
+    ys_uniq, ys_inv = np.unique(year * 64 + i_sub, return_inverse=True)
+    region_shift = rng.normal(0, 0.05, len(ys_uniq))[ys_inv]
+    mu0 = (base["base"].to_numpy()[i_sy] + base["trend"].to_numpy()[i_sy] * (year - 2019) / 6
+           + subj_dev + sy_shock + cohort_shock + region_shift + 0.10 * applicants_only
+           - 0.15 * ((assessment == "ВПР") & (year == 2020)))
+    e = rng.normal(0, 1, n)
+    ok = participants > 0
+    sub_cols = subj[["scale", "mean", "sd", "min_score", "high_score", "c1", "c2", "c3"]].iloc[i_sub[ok]]
+    cells = pd.DataFrame({
+        "school_id": base["school_id"].to_numpy()[i_sy[ok]], "year": year[ok], "assessment": assessment[ok],
+        "subject": subject[ok], "grade": grade[ok], "participants": participants[ok], "mu0": mu0[ok], "e": e[ok],
+    })
+    for col in sub_cols.columns:
+        cells[col] = sub_cols[col].to_numpy()
+    return cells
 
 
 def _largest_remainder(n: np.ndarray, probs: np.ndarray) -> np.ndarray:

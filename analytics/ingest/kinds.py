@@ -173,7 +173,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 #: Load order inside a batch: parents before the facts that reference them.
-LOAD_ORDER = ("municipalities", "schools", "programmes", "school_years", "social_context",
+LOAD_ORDER = ("municipalities", "boundaries", "schools", "programmes", "school_years", "social_context",
               "results", "continuation", "olympiad", "programme_schools", "risk_profiles",
               "mark_agreement", "kpi", "roadmap")
 

@@ -71,7 +71,7 @@ def _check_parents(con: duckdb.DuckDBPyConnection, items: list[BatchItem]) -> li
     out = []
     for it in items:
         fp = FileProblems(it.file_name)
-        for column, table in KINDS[it.kind].parents.items():
+        for column, table in (KINDS[it.kind].parents.items() if it.kind in KINDS else ()):
             values = it.frame[column].astype("string")
             bad = (~values.isin(known[table]) & values.notna()).to_numpy(dtype=bool)
             what = {"school": "школа", "municipality": "муниципалитет", "programme": "программа"}[table]
@@ -82,7 +82,30 @@ def _check_parents(con: duckdb.DuckDBPyConnection, items: list[BatchItem]) -> li
     return out
 
 
+def _match_boundaries(con: duckdb.DuckDBPyConnection, items: list[BatchItem]) -> list[FileProblems]:
+    """Match each boundary feature to a municipality (warehouse or batch); keep the match on the item."""
+    from . import boundaries
+    out = []
+    if not any(it.kind == "boundaries" for it in items):
+        return out
+    known = con.execute("SELECT municipality_id, name FROM municipality").df()
+    batch = [it.frame[["municipality_id", "name"]] for it in items if it.kind == "municipalities"]
+    known = pd.concat([known, *batch]).drop_duplicates("municipality_id", keep="last")
+    for it in items:
+        if it.kind == "boundaries":
+            matched, fp = boundaries.match(known, it)
+            it.frame = it.frame.assign(municipality_id=it.frame["feature"].map(matched))
+            out.append(fp)
+    return out
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, item: BatchItem) -> None:
+    if item.kind == "boundaries":
+        for r in item.frame.itertuples(index=False):
+            con.execute("UPDATE municipality SET geometry = ? WHERE municipality_id = ?",
+                        [r.geometry, r.municipality_id])
+        item.rows_loaded = len(item.frame)
+        return
     kind = KINDS[item.kind]
     frame = item.frame
     if kind.name == "roadmap" and "roadmap" not in frame:
@@ -111,6 +134,8 @@ def load_batch(db_path: str | Path, items: list[BatchItem], *, fresh: bool = Fal
     problems = []
     for it in items:
         fp = FileProblems(it.file_name)
+        if it.kind == "boundaries":           # checked when read (analytics/ingest/boundaries.py)
+            continue
         it.frame = validate_frame(KINDS[it.kind], it.frame, fp, headers=it.headers,
                                   percent_columns=it.percent_columns, first_row=it.first_row)
         problems.append(fp)
@@ -120,7 +145,7 @@ def load_batch(db_path: str | Path, items: list[BatchItem], *, fresh: bool = Fal
     batch_id = uuid.uuid4().hex[:12]
     now = dt.datetime.now().replace(microsecond=0)
     with warehouse.building(db_path, fresh=fresh) as con:
-        parent_problems = _check_parents(con, items)
+        parent_problems = _check_parents(con, items) + _match_boundaries(con, items)
         if any(parent_problems):
             raise ImportRejected(parent_problems)
         seen = {r[0] for r in con.execute(
