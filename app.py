@@ -10,6 +10,9 @@ PAGES = {
     "Регион": [
         st.Page("pages/overview.py", title="Обзор", icon=":material/home:", url_path="overview", default=True),
     ],
+    "Сервис": [
+        st.Page("pages/data.py", title="Данные", icon=":material/upload_file:", url_path="data"),
+    ],
 }
 
 page = st.navigation(PAGES)

@@ -62,7 +62,48 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
     }
 
 
-def run_bench(scale: str = "region", repeat: int = 5, db: str | None = None, seed: int = 7) -> dict:
+def bench_csv_import(rows: int = 1_000_000, schools: int = 20_000) -> dict:
+    """Time ``import`` of a results CSV with ``rows`` rows (Russian headers, ';', decimal comma)
+    into a warehouse that already holds the schools (issue 3 target: under a minute)."""
+    import numpy as np
+    import pandas as pd
+
+    from .ingest.files import import_paths
+    rng = np.random.default_rng(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ids = [f"77{i:05d}" for i in range(schools)]
+        pd.DataFrame({"Код МО": ["77001"], "Муниципалитет": ["Тестовый район"]}).to_csv(
+            tmp / "mo.csv", sep=";", index=False)
+        pd.DataFrame({"Код ОО": ids, "Наименование ОО": [f"Школа {i}" for i in ids], "Код МО": "77001"}).to_csv(
+            tmp / "schools.csv", sep=";", index=False)
+        db = tmp / "import.duckdb"
+        warehouse.ensure_exists(db)
+        import_paths(db, [tmp / "mo.csv", tmp / "schools.csv"])
+        per_school = -(-rows // schools)
+        school = np.repeat(np.array(ids), per_school)[:rows]
+        k = np.tile(np.arange(per_school), schools)[:rows]
+        subjects = np.array(["Русский язык", "Математика", "История", "Биология", "География", "Физика"])
+        n = rng.integers(5, 60, rows)
+        p = rng.dirichlet([1, 4, 4, 2], rows)
+        marks = np.floor(n[:, None] * p).astype(int)
+        marks[:, 1] += n - marks.sum(axis=1)
+        mean = (marks * np.array([2, 3, 4, 5])).sum(axis=1) / n
+        df = pd.DataFrame({"Код ОО": school, "Год": 2014 + k % 12, "Процедура": "ВПР",
+                           "Предмет": subjects[(k // 12) % len(subjects)], "Класс": 4 + (k // 72) % 5,
+                           "Участников": n, "Средний балл": mean.round(2), "Отметка 2": marks[:, 0],
+                           "Отметка 3": marks[:, 1], "Отметка 4": marks[:, 2], "Отметка 5": marks[:, 3]})
+        path = tmp / "results.csv"
+        df.to_csv(path, sep=";", decimal=",", index=False)
+        size_mb = path.stat().st_size / 2**20
+        t = time.perf_counter()
+        items = import_paths(db, [path])
+        seconds = time.perf_counter() - t
+    return {"rows": items[0].rows_loaded, "file_mb": round(size_mb, 1), "seconds": round(seconds, 2)}
+
+
+def run_bench(scale: str = "region", repeat: int = 5, db: str | None = None, seed: int = 7,
+              csv_rows: int = 0) -> dict:
     """Build a demo warehouse of ``scale`` and time the page functions on it."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(db) if db else Path(tmp) / f"bench-{scale}.duckdb"
@@ -81,8 +122,10 @@ def run_bench(scale: str = "region", repeat: int = 5, db: str | None = None, see
             timings[name] = {"median_s": round(statistics.median(runs), 4), "min_s": round(min(runs), 4)}
         con.close()
         size_mb = path.stat().st_size / 2**20
+    csv = bench_csv_import(csv_rows) if csv_rows else None
     return {
         "scale": scale, "date": dt.date.today().isoformat(), "machine": _machine(), "repeat": repeat,
+        "csv_import": csv,
         "build_seconds": round(build_s, 2), "warehouse_mb": round(size_mb, 1),
         "peak_rss_mb_after_build": round(build_peak, 0), "peak_rss_mb": round(_peak_rss_mb(), 0),
         "rows": counts, "functions": timings,
@@ -97,5 +140,9 @@ def format_report(r: dict) -> str:
              f"Функции (медиана из {r['repeat']}):"]
     for name, t in r["functions"].items():
         lines.append(f"  {name:<50} {t['median_s'] * 1000:>9.1f} мс")
+    if r.get("csv_import"):
+        c = r["csv_import"]
+        lines.append(f"Импорт CSV результатов: {fmt_number(c['rows'])} строк ({fmt_number(c['file_mb'], 1)} МиБ) "
+                     f"за {fmt_number(c['seconds'], 1)} с")
     lines.append(f"Пик памяти процесса: {r['peak_rss_mb']:.0f} МиБ")
     return "\n".join(lines)

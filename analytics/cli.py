@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scale", choices=("region", "country"), default="region")
     b.add_argument("--repeat", type=int, default=5, help="повторов каждой функции (берётся медиана)")
     b.add_argument("--json", action="store_true", help="вывести результат в JSON")
+    b.add_argument("--csv-rows", type=int, default=1_000_000, metavar="N",
+                   help="замерить импорт CSV с N строками результатов (0 — не замерять)")
 
     i = add("import", "загрузить файлы (CSV, XLSX, GeoJSON) в хранилище: всё или ничего")
     i.add_argument("--kind", metavar="ВИД", help="вид данных, если его не удаётся определить по столбцам")
@@ -50,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
 
     e = add("export-data", "выгрузить все данные хранилища в файлы импорта (по файлу на вид)")
     e.add_argument("dir", metavar="КАТАЛОГ", help="куда записать файлы")
+
+    t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
+    t.add_argument("--out", metavar="КАТАЛОГ", help="куда записать (по умолчанию data/templates)")
 
     o = add("overview", "ключевые показатели региона (как на странице «Обзор»)")
     o.add_argument("--json", action="store_true", help="вывести результат в JSON")
@@ -88,7 +93,7 @@ def cmd_demo(args) -> int:
 
 def cmd_bench(args) -> int:
     from .bench import format_report, run_bench
-    report = run_bench(scale=args.scale, repeat=args.repeat, db=args.db)
+    report = run_bench(scale=args.scale, repeat=args.repeat, db=args.db, csv_rows=args.csv_rows)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
@@ -121,6 +126,18 @@ def cmd_export_data(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from pathlib import Path
+
+    from . import warehouse
+    from .ingest.templates import TEMPLATE_DIR, write_templates
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    paths = write_templates(con, Path(args.out) if args.out else TEMPLATE_DIR)
+    con.close()
+    print(f"Шаблонов записано: {len(paths)}")
+    return 0
+
+
 def cmd_overview(args) -> int:
     from . import overview, warehouse
     con = warehouse.open_readonly(config.warehouse_path(args.db))
@@ -134,4 +151,4 @@ def cmd_overview(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
-            "export-data": cmd_export_data}
+            "export-data": cmd_export_data, "templates": cmd_templates}

@@ -172,3 +172,27 @@ def test_unmatched_boundary_feature_is_reported(demo_copy, real_dir):
         import_files(demo_copy, [("kcr.geojson", data)])
     assert "муниципалитет не найден" in "\n".join(err.value.lines())
     assert file_hash(demo_copy) == before
+
+
+def test_templates_are_current_and_load_into_the_demo(con, demo_copy):
+    from analytics.ingest.templates import TEMPLATE_DIR, template_frames
+    frames = template_frames(con)
+    assert {p.stem for p in TEMPLATE_DIR.glob("*.csv")} == set(KINDS)
+    files = []
+    for kind, df in frames.items():
+        data = (TEMPLATE_DIR / f"{kind}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").splitlines()[0] == ";".join(df.columns)
+        files.append((f"{kind}.csv", data))
+    items = import_files(demo_copy, files)
+    assert all(i.rows_loaded > 0 and not i.ignored_columns for i in items)
+
+
+def test_quality_summary_counts(con):
+    from analytics.quality import quality_summary
+    q = quality_summary(con).set_index("Таблица")
+    assert q.loc["results", "Строк"] == con.execute("SELECT count(*) FROM results").fetchone()[0]
+    assert q.loc["results", "Скрыто ячеек"] == con.execute(
+        "SELECT count(*) FROM results WHERE participants < 5").fetchone()[0]
+    assert q.loc["results", "Годы"] == "2014–2025"
+    n = con.execute("SELECT count(*) FROM school").fetchone()[0]
+    assert q.loc["continuation", "Школ с данными"] + q.loc["continuation", "Школ без данных"] == n

@@ -46,6 +46,13 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return num, bad
 
 
+def _map_values(s: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` to each distinct non-missing value once (fast on millions of repeated codes)."""
+    codes, uniques = pd.factorize(s)
+    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=s.index, dtype="string")
+
+
 def _norm_choice(value: str) -> str:
     return str(value).strip().lower().replace("ё", "е")
 
@@ -59,7 +66,7 @@ def convert_column(col: Column, raw: pd.Series, header: str, rows: np.ndarray,
             allowed = {_norm_choice(c): c for c in col.choices}
             if col.name == "assessment":
                 allowed.update({_norm_choice(k): v for k, v in ASSESSMENT_ALIASES.items()})
-            mapped = out.map(lambda v: allowed.get(_norm_choice(v)) if pd.notna(v) else pd.NA)
+            mapped = _map_values(out, lambda v: allowed.get(_norm_choice(v)))
             bad = out.notna() & mapped.isna()
             fp.add_mask(bad, rows, header, out, "ожидалось одно из: " + ", ".join(col.choices))
             out = mapped.astype("string")
@@ -71,7 +78,7 @@ def convert_column(col: Column, raw: pd.Series, header: str, rows: np.ndarray,
         fp.add_mask(text.notna() & out.isna(), rows, header, text, "ожидалась дата (ДД.ММ.ГГГГ)")
         return out.dt.date
     if col.name == "level" and col.type == "int" and raw.dtype.kind not in "biuf":
-        raw = _clean_text(raw).map(lambda v: RISK_LEVELS.get(_norm_choice(v), v) if pd.notna(v) else v)
+        raw = _map_values(_clean_text(raw), lambda v: str(RISK_LEVELS.get(_norm_choice(v), v)))
     num, bad = _to_number(raw)
     if col.type == "share":
         expected = "ожидалась доля от 0 до 1" if not percent else "ожидался процент от 0 до 100"

@@ -1,0 +1,87 @@
+"""«Данные»: upload files, see what was recognised and every problem, load on confirmation,
+the load history and a data-quality summary."""
+import streamlit as st
+
+from analytics import config, quality, queries
+from analytics.formatting import fmt_number
+from analytics.ingest import ImportRejected
+from analytics.ingest.files import import_files, prepare
+from analytics.ingest.readers import MAX_UPLOAD_MB
+from analytics.ingest.report import kind_title, rejected_lines, report_lines
+from analytics.ingest.templates import TEMPLATE_DIR
+from pages import _ui
+
+st.title("Данные")
+st.caption("Загрузка выгрузок региона (ФИС ОКО, ФИС ГИА, ОО-1, анкеты «500+», свои таблицы Excel). "
+           "Пакет файлов загружается целиком или не загружается вовсе: при любой ошибке хранилище не меняется.")
+
+tab_load, tab_history, tab_quality, tab_templates = st.tabs(
+    ["Загрузка", "История загрузок", "Качество данных", "Шаблоны"])
+
+with tab_load:
+    files = st.file_uploader(
+        f"Файлы CSV, XLSX или GeoJSON (до {MAX_UPLOAD_MB} МБ каждый)", type=["csv", "xlsx", "geojson", "json"],
+        accept_multiple_files=True, key="upload")
+    batch, blocked = [], False
+    for f in files or []:
+        size_mb = f.size / 2**20
+        with st.container(border=True):
+            if size_mb > MAX_UPLOAD_MB:
+                st.error(f"Файл «{f.name}»: {fmt_number(size_mb, 1)} МБ — больше допустимых {MAX_UPLOAD_MB} МБ. "
+                         "Разделите файл или загрузите его командой `python -m analytics import`.")
+                blocked = True
+                continue
+            data = f.getvalue()
+            try:
+                p = prepare(data, f.name)
+            except ImportRejected as exc:
+                st.error("\n\n".join(exc.lines()))
+                blocked = True
+                continue
+            it = p.item
+            st.markdown(f"**{f.name}** — {kind_title(it.kind)} (`{it.kind}`), {p.fmt}, "
+                        f"строк: {fmt_number(it.rows_read)}")
+            if it.ignored_columns:
+                st.caption("Не распознаны и будут проигнорированы столбцы: "
+                           + ", ".join(f"«{c}»" for c in it.ignored_columns))
+            for note in p.notes:
+                st.warning(note)
+            if it.kind != "boundaries":
+                st.dataframe(it.frame.head(10), hide_index=True, width="stretch")
+            batch.append((f.name, data))
+    if files and not blocked and batch:
+        if st.button("Проверить и загрузить пакет", type="primary"):
+            try:
+                items = import_files(config.warehouse_path(), batch)
+            except ImportRejected as exc:
+                lines = rejected_lines(exc)
+                st.error(lines[0])
+                st.code("\n".join(lines[1:]), language=None)
+            else:
+                st.success("\n\n".join(report_lines(items, config.warehouse_path().name)))
+                st.cache_data.clear()
+    elif blocked:
+        st.info("Исправьте файлы с ошибками или уберите их из списка: пакет загружается только целиком.")
+
+with tab_history:
+    hist = queries.run(_ui.connection(), "load_history", limit=200)
+    st.dataframe(hist.rename(columns={
+        "loaded_at": "Время", "file_name": "Файл", "kind": "Вид данных", "rows_read": "Прочитано строк",
+        "rows_loaded": "Загружено строк", "outcome": "Итог", "message": "Сообщение"}), hide_index=True,
+        width="stretch")
+
+with tab_quality:
+    q = quality.quality_summary(_ui.connection())
+    st.dataframe(q, hide_index=True, width="stretch")
+    st.caption(f"«Школ без данных» — школы реестра без строк за последний год таблицы. «Скрыто ячеек» — результаты, "
+               f"где участников меньше {config.MIN_N}: они не показываются и не выгружаются.")
+
+with tab_templates:
+    st.markdown("Шаблоны в кодировке UTF-8 с разделителем «;» и десятичной запятой (так сохраняет русский Excel). "
+                "Заголовки можно писать по-русски или каноническими именами; доли — от 0 до 1 или в процентах, "
+                "если в заголовке есть «%».")
+    cols = st.columns(3)
+    for i, path in enumerate(sorted(TEMPLATE_DIR.glob("*.csv"))):
+        kind = path.stem
+        cols[i % 3].download_button(f"{kind_title(kind).capitalize()} ({path.name})", path.read_bytes(),
+                                    file_name=path.name, mime="text/csv", key=f"tpl-{kind}", width="stretch")
