@@ -21,6 +21,22 @@ ALL_MUNICIPALITIES = "__all__"
 COLORS = ("#1f4e9c", "#e07b00", "#2a9d4b", "#b8336a", "#6c4ab6")
 
 
+# ---------------------------------------------------------------- entry
+
+def ensure_app_entry() -> None:
+    """Make a page that Streamlit ran directly go through app.py instead.
+
+    Until app.py has called ``st.navigation`` once in this server process, Streamlit treats
+    ``pages/`` as a legacy pages directory: the first request to, say, ``/data`` runs
+    pages/data.py alone, without the sidebar filters and styles. Every page calls this first;
+    it switches the process to ``st.navigation`` mode and reruns, now through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # ---------------------------------------------------------------- warehouse
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -149,6 +165,12 @@ def apply_style() -> None:
 
 def metric(col, label: str, value, decimals: int = 0, help_text: str | None = None) -> None:
     col.metric(label, fmt_number(value, decimals) if isinstance(value, int | float) else value, help=help_text)
+
+
+def problem_list(lines: list[str]) -> None:
+    """Problems of a file as a readable list (Markdown-escaped, wraps on narrow screens)."""
+    special = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+    st.markdown("\n".join(f"- {line.translate(special)}" for line in lines))
 
 
 def base_layout(fig: go.Figure, title: str, y_title: str, height: int = 420) -> go.Figure:

@@ -11,6 +11,8 @@ from analytics.ingest.report import kind_title, rejected_lines, report_lines
 from analytics.ingest.templates import TEMPLATE_DIR
 from pages import _ui
 
+_ui.ensure_app_entry()
+
 st.title("Данные")
 st.caption("Загрузка выгрузок региона (ФИС ОКО, ФИС ГИА, ОО-1, анкеты «500+», свои таблицы Excel). "
            "Пакет файлов загружается целиком или не загружается вовсе: при любой ошибке хранилище не меняется.")
@@ -35,7 +37,8 @@ with tab_load:
             try:
                 p = prepare(data, f.name)
             except ImportRejected as exc:
-                st.error("\n\n".join(exc.lines()))
+                st.error(f"Файл «{f.name}» не принят")
+                _ui.problem_list(exc.lines())
                 blocked = True
                 continue
             it = p.item
@@ -47,7 +50,7 @@ with tab_load:
             for note in p.notes:
                 st.warning(note)
             if it.kind != "boundaries":
-                st.dataframe(it.frame.head(10), hide_index=True, width="stretch")
+                st.dataframe(it.frame.head(10).fillna(""), hide_index=True, width="stretch")
             batch.append((f.name, data))
     if files and not blocked and batch:
         if st.button("Проверить и загрузить пакет", type="primary"):
@@ -56,7 +59,7 @@ with tab_load:
             except ImportRejected as exc:
                 lines = rejected_lines(exc)
                 st.error(lines[0])
-                st.code("\n".join(lines[1:]), language=None)
+                _ui.problem_list(lines[1:])
             else:
                 st.success("\n\n".join(report_lines(items, config.warehouse_path().name)))
                 st.cache_data.clear()

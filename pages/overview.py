@@ -5,6 +5,8 @@ from analytics import overview
 from analytics.formatting import fmt_date, fmt_number, plural
 from pages import _ui
 
+_ui.ensure_app_entry()
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _headline(stamp: int, year: int, municipality_id: str | None) -> dict:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -35,9 +37,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db):
+def server_db(demo_db, tmp_path_factory) -> Path:
+    """A private copy: the upload test changes it."""
+    path = tmp_path_factory.mktemp("browser") / "w.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(server_db):
     port = _free_port()
-    env = {**os.environ, "WAREHOUSE": str(demo_db)}
+    env = {**os.environ, "WAREHOUSE": str(server_db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -76,6 +86,14 @@ def _open(browser, url):
     return page
 
 
+def test_a_page_url_opened_first_still_goes_through_the_app(server, browser):
+    """A fresh server, and the first visitor opens /data directly (a bookmark)."""
+    page = _open(browser, server + "/data")
+    sidebar = page.inner_text("[data-testid='stSidebar']")
+    assert "Фильтры" in sidebar and "Обзор" in sidebar and "ui" not in sidebar.split()
+    page.close()
+
+
 def test_every_page_loads_and_is_screenshotted(server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = _open(browser, server)
@@ -89,7 +107,7 @@ def test_every_page_loads_and_is_screenshotted(server, browser):
         assert p.locator("[data-testid='stException']").count() == 0, href
         body = p.inner_text("body")
         assert "Traceback" not in body and "Page not found" not in body
-        name = re.sub(r"\W+", "_", href.rstrip("/").rsplit("/", 1)[-1] or "overview")
+        name = re.sub(r"\W+", "_", urlparse(href).path.strip("/")) or "overview"
         p.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 20_000
         p.close()
@@ -110,3 +128,34 @@ def test_filter_change_updates_page_and_url_and_the_url_reopens_the_view(server,
     assert again.locator("[data-testid='stMetricValue']").first.inner_text() == iraf
     again.close()
     page.close()
+
+
+def test_upload_shows_problems_then_loads_a_good_file(server, browser, server_db, tmp_path):
+    import duckdb
+    from conftest import file_hash
+    bad = tmp_path / "плохой.csv"
+    bad.write_text("school_id;year;assessment;subject;grade;participants;mean_score\n"
+                   "1500001;1900;ОГЭ;Математика;9;20;7,5\n", encoding="utf-8")
+    good = tmp_path / "kontingent.csv"
+    good.write_text("Код ОО;Год;Число обучающихся\n1500001;2024;777\n", encoding="cp1251")
+    before = file_hash(server_db)
+    page = _open(browser, server + "/data")
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(bad)])
+    page.get_by_text("Проверить и загрузить пакет").click()
+    page.get_by_text("Пакет не загружен").wait_for(timeout=20000)
+    page.get_by_text("значение «1900»", exact=False).wait_for(timeout=20000)
+    body = page.inner_text("body")
+    assert "строка 2, столбец «year»: значение «1900»" in body
+    assert file_hash(server_db) == before
+    page.close()
+    page = _open(browser, server + "/data")
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", [str(good)])
+    page.get_by_text("kontingent.csv — ресурсы школ по годам", exact=False).wait_for(timeout=20000)
+    page.get_by_text("Проверить и загрузить пакет").click()
+    page.get_by_text("Загружено в", exact=False).wait_for(timeout=20000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "data_upload.png"), full_page=True)
+    page.close()
+    c = duckdb.connect(str(server_db), read_only=True)
+    assert c.execute("SELECT students FROM school_year WHERE school_id='1500001' AND year=2024").fetchone()[0] == 777
+    c.close()

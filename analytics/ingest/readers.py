@@ -17,7 +17,7 @@ import pandas as pd
 from .problems import FileProblems
 
 #: Larger uploads are refused on the «Данные» page (the CLI has no limit).
-MAX_UPLOAD_MB = 250
+MAX_UPLOAD_MB = 100
 
 MAGIC = {
     b"\x89PNG": "изображение PNG", b"\xff\xd8\xff": "изображение JPEG", b"GIF8": "изображение GIF",
