@@ -45,10 +45,20 @@ JOIN municipality m USING (municipality_id)
 WHERE c.year BETWEEN $first AND $last
 
 -- name: region_trend
-SELECT year, mean_score, share_below_min, share_high, participants, n_schools, scale
+-- All regions of the warehouse together (one region in a regional deployment).
+SELECT year,
+       sum(participants * mean_score) / sum(participants)                        AS mean_score,
+       sum(participants * share_below_min) / sum(participants) FILTER (WHERE share_below_min IS NOT NULL)
+                                                                                  AS share_below_min,
+       sum(participants * share_high) / sum(participants) FILTER (WHERE share_high IS NOT NULL)
+                                                                                  AS share_high,
+       sum(participants)                                                          AS participants,
+       sum(n_schools)                                                             AS n_schools,
+       any_value(scale)                                                           AS scale
 FROM mart_region_year
 WHERE assessment = $assessment AND subject = $subject AND grade = $grade
   AND year BETWEEN $first AND $last
+GROUP BY year
 ORDER BY year
 
 -- name: municipality_trend
