@@ -6,7 +6,7 @@ from analytics import config, quality, queries
 from analytics.formatting import fmt_number
 from analytics.ingest import ImportRejected
 from analytics.ingest.files import import_files, prepare
-from analytics.ingest.readers import MAX_UPLOAD_MB
+from analytics.ingest.readers import MAX_UPLOAD_MB, upload_too_large
 from analytics.ingest.report import kind_title, rejected_lines, report_lines
 from analytics.ingest.templates import TEMPLATE_DIR
 from pages import _ui
@@ -26,11 +26,10 @@ with tab_load:
         accept_multiple_files=True, key="upload")
     batch, blocked = [], False
     for f in files or []:
-        size_mb = f.size / 2**20
         with st.container(border=True):
-            if size_mb > MAX_UPLOAD_MB:
-                st.error(f"Файл «{f.name}»: {fmt_number(size_mb, 1)} МБ — больше допустимых {MAX_UPLOAD_MB} МБ. "
-                         "Разделите файл или загрузите его командой `python -m analytics import`.")
+            too_large = upload_too_large(f.name, f.size)
+            if too_large:
+                st.error(too_large)
                 blocked = True
                 continue
             data = f.getvalue()

@@ -56,3 +56,25 @@ def test_bench_times_every_page_function(tmp_path):
     assert r["build_seconds"] > 0 and r["rows"]["results"] > 10_000
     assert {"overview.headline (регион)", "overview.trend (регион + МО)", "identification.shnor"} <= set(r["functions"])
     assert all(t["median_s"] > 0 for t in r["functions"].values())
+
+
+def test_import_reports_and_refuses_bad_batches_without_change(demo_copy, tmp_path):
+    from conftest import file_hash
+    good = tmp_path / "kontingent.csv"
+    good.write_text("Код ОО;Год;Число обучающихся;Примечание\n1500001;2024;500;—\n", encoding="cp1251")
+    out = cli("import", "--db", str(demo_copy), str(good))
+    assert out.returncode == 0, out.stderr
+    assert "«kontingent.csv»: ресурсы школ по годам (school_years); прочитано строк 1, загружено 1" in out.stdout
+    assert "проигнорированы столбцы: «Примечание»" in out.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Код ОО;Год;Число обучающихся\n" + "".join(f"1500001;19{i:02d};5\n" for i in range(60)),
+                   encoding="utf-8")
+    before = file_hash(demo_copy)
+    out = cli("import", "--db", str(demo_copy), str(bad))
+    assert out.returncode == 3 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Пакет не загружен: 60 ошибок. Хранилище не изменилось.")
+    assert "… и ещё 10 ошибок в файле «bad.csv»" in out.stderr
+    assert file_hash(demo_copy) == before
+    new = tmp_path / "new.duckdb"
+    out = cli("import", "--db", str(new), str(good))
+    assert out.returncode == 3 and "неизвестная школа" in out.stderr and new.exists()

@@ -196,3 +196,11 @@ def test_quality_summary_counts(con):
     assert q.loc["results", "Годы"] == "2014–2025"
     n = con.execute("SELECT count(*) FROM school").fetchone()[0]
     assert q.loc["continuation", "Школ с данными"] + q.loc["continuation", "Школ без данных"] == n
+
+
+def test_a_200_mb_upload_is_refused_in_russian_before_it_is_parsed():
+    from analytics.ingest.readers import upload_too_large
+    msg = upload_too_large("results.csv", 200 * 2**20)
+    assert msg == ("Файл «results.csv»: 200,0 МБ — больше допустимых 100 МБ. Разделите файл или загрузите "
+                   "его командой `python -m analytics import`.")
+    assert upload_too_large("results.csv", 99 * 2**20) is None

@@ -37,6 +37,16 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
+def upload_too_large(name: str, size_bytes: int, limit_mb: int = MAX_UPLOAD_MB) -> str | None:
+    """The Russian message for an upload over the page's limit, or None when it fits."""
+    size_mb = size_bytes / 2**20
+    if size_mb <= limit_mb:
+        return None
+    text = f"{size_mb:.1f}".replace(".", ",")
+    return (f"Файл «{name}»: {text} МБ — больше допустимых {limit_mb} МБ. Разделите файл или загрузите "
+            "его командой `python -m analytics import`.")
+
+
 class FileUnreadable(Exception):  # noqa: N818 - carries the problems of a file that cannot be read
     def __init__(self, problems: FileProblems):
         self.problems = problems
