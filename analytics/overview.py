@@ -1,14 +1,12 @@
 """The «Обзор» page for leadership: headline numbers, the regional trend, where the data came from."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
-import numpy as np
 import pandas as pd
 
 from . import identification, queries
-from .config import MIN_N, SMALL_SCHOOL_STUDENTS
+from .config import SMALL_SCHOOL_STUDENTS
+from .trends import Trend, trend  # noqa: F401 - the page imports them from here too
 
 
 def headline(con: duckdb.DuckDBPyConnection, year: int | None = None,
@@ -36,39 +34,6 @@ def headline(con: duckdb.DuckDBPyConnection, year: int | None = None,
             for r in progs.itertuples(index=False)
         ],
     }
-
-
-@dataclass(frozen=True)
-class Trend:
-    """Yearly means of one assessment/subject/grade for the region and optionally a municipality.
-
-    ``data`` columns: unit, year, mean_score, share_below_min, share_high, participants,
-    comparable (False where the year does not compare with its neighbours), note.
-    """
-    data: pd.DataFrame
-    suppressed: int            # cells hidden because participants < MIN_N
-    notes: pd.DataFrame        # year, note: every year of the range that does not compare
-
-
-def trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, grade: int,
-          first: int, last: int, municipality: tuple[str, str] | None = None) -> Trend:
-    """Region (and municipality ``(id, name)``) trend with year-break notes and suppression."""
-    parts = [queries.run(con, "region_trend", assessment=assessment, subject=subject, grade=grade,
-                         first=first, last=last).assign(unit="Регион")]
-    if municipality is not None:
-        parts.append(queries.run(con, "municipality_trend", municipality_id=municipality[0],
-                                 assessment=assessment, subject=subject, grade=grade,
-                                 first=first, last=last).assign(unit=municipality[1]))
-    df = pd.concat(parts, ignore_index=True)
-    small = df["participants"] < MIN_N
-    for col in ("mean_score", "share_below_min", "share_high"):
-        df[col] = df[col].where(~small, np.nan)
-    notes = queries.run(con, "year_notes", assessment=assessment)
-    df = df.merge(notes, on="year", how="left")
-    df["comparable"] = df["comparable"].fillna(True).astype(bool)
-    df["note"] = df["note"].fillna("")
-    in_range = notes[(notes["year"] >= first) & (notes["year"] <= last) & ~notes["comparable"]]
-    return Trend(df, int(small.sum()), in_range[["year", "note"]].reset_index(drop=True))
 
 
 #: The results leadership looks at first: (title, assessment, subject, grade, measure column).

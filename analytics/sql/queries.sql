@@ -75,3 +75,40 @@ SELECT year, comparable, note FROM year_note WHERE assessment = $assessment ORDE
 -- name: load_history
 SELECT loaded_at, file_name, kind, rows_read, rows_loaded, outcome, message
 FROM load_log ORDER BY loaded_at DESC, file_name LIMIT $limit
+
+-- name: school_results
+-- One assessment/subject/grade over $first..$last, school by school, with names.
+SELECT r.school_id, r.year, r.participants, r.mean_score, r.scale,
+       r.n_mark2, r.n_mark3, r.n_mark4, r.n_mark5, r.n_below_min, r.n_high,
+       s.name, s.municipality_id, m.name AS municipality
+FROM results r
+JOIN school s USING (school_id)
+JOIN municipality m USING (municipality_id)
+WHERE r.assessment = $assessment AND r.subject = $subject AND r.grade = $grade
+  AND r.year BETWEEN $first AND $last AND r.participants > 0
+
+-- name: group_trend
+-- Yearly results of the schools in the list $ids.
+SELECT year,
+       sum(participants * mean_score) / sum(participants)                                        AS mean_score,
+       sum(n_below_min) / nullif(sum(participants) FILTER (WHERE n_below_min IS NOT NULL), 0)    AS share_below_min,
+       sum(n_high) / nullif(sum(participants) FILTER (WHERE n_high IS NOT NULL), 0)              AS share_high,
+       sum(participants)                                                                         AS participants,
+       count(*)                                                                                  AS n_schools,
+       any_value(scale)                                                                          AS scale
+FROM results
+WHERE assessment = $assessment AND subject = $subject AND grade = $grade
+  AND year BETWEEN $first AND $last AND participants > 0
+  AND school_id IN (SELECT unnest($ids))
+GROUP BY year
+ORDER BY year
+
+-- name: school_attributes
+SELECT s.school_id, s.name, s.municipality_id, s.urban, y.students
+FROM school s LEFT JOIN school_year y ON y.school_id = s.school_id AND y.year = $year
+ORDER BY s.municipality_id, s.name
+
+-- name: programme_members
+SELECT p.programme_id, p.name, ps.school_id, ps.entry_year, ps.exit_year
+FROM programme_school ps JOIN programme p USING (programme_id)
+ORDER BY p.start_year, ps.school_id
