@@ -9,6 +9,9 @@ _ui.apply_style()
 PAGES = {
     "Регион": [
         st.Page("pages/overview.py", title="Обзор", icon=":material/home:", url_path="overview", default=True),
+        st.Page("pages/trends.py", title="Динамика результатов", icon=":material/show_chart:", url_path="trends"),
+        st.Page("pages/gaps.py", title="Разрыв со средним по региону", icon=":material/compare_arrows:",
+                url_path="gaps"),
     ],
     "Сервис": [
         st.Page("pages/data.py", title="Данные", icon=":material/upload_file:", url_path="data"),

@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     e = add("export-data", "выгрузить все данные хранилища в файлы импорта (по файлу на вид)")
     e.add_argument("dir", metavar="КАТАЛОГ", help="куда записать файлы")
 
+    g = add("gaps", "разрыв каждой школы со средним по региону: интервал, z, оценка с учётом надёжности")
+    g.add_argument("--year", type=int, required=True, help="год (последний год окна)")
+    g.add_argument("--assessment", required=True, help="процедура: ЕГЭ, ОГЭ или ВПР")
+    g.add_argument("--subject", required=True, help="предмет, как в данных (например, «Математика»)")
+    g.add_argument("--grade", type=int, help="класс (по умолчанию — первый класс этой процедуры)")
+    g.add_argument("--window", type=int, default=1, choices=(1, 3), help="окно лет (1 или 3)")
+    g.add_argument("--json", action="store_true", help="вывести результат в JSON")
+
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
     t.add_argument("--out", metavar="КАТАЛОГ", help="куда записать (по умолчанию data/templates)")
 
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:     # output piped into `head`: not an error
+        return 0
     except Exception as exc:  # a person reads this: no traceback
         from .warehouse import WarehouseError
         if isinstance(exc, WarehouseError):
@@ -126,6 +136,36 @@ def cmd_export_data(args) -> int:
     return 0
 
 
+def cmd_gaps(args) -> int:
+    from . import catalog, gaps, warehouse
+    from .ingest.kinds import ASSESSMENT_ALIASES, GRADES
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    assessment = ASSESSMENT_ALIASES.get(args.assessment.lower(), args.assessment)
+    if assessment not in GRADES:
+        raise warehouse.WarehouseError(f"неизвестная процедура «{args.assessment}»: ожидалось ЕГЭ, ОГЭ или ВПР")
+    grade = args.grade or (catalog.load_catalog(con).grades_of(assessment, args.subject) or GRADES[assessment])[0]
+    res = gaps.school_gaps(con, args.year, assessment, args.subject, grade, args.window)
+    if res.schools.empty:
+        raise warehouse.WarehouseError(f"нет результатов {assessment} по предмету «{args.subject}», {grade} класс, "
+                                       f"за {args.year} г.")
+    cols = ["school_id", "name", "municipality", "n", "mean", "gap", "ci_low", "ci_high", "z", "z_low", "z_high",
+            "shrunken_gap", "shrunken_sd", "p_value", "significant", "rank"]
+    rows = res.schools[cols].rename(columns={"n": "participants"}).to_dict(orient="records")
+    out = {"year": args.year, "window_years": list(res.years), "assessment": assessment, "subject": args.subject,
+           "grade": grade, "region_mean": res.region_mean, "sigma_within": res.sigma_within,
+           "sd_between_schools": res.sd_between, "tau": res.tau, "suppressed_schools": res.suppressed,
+           "schools": rows}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=lambda v: v.item() if hasattr(v, "item") else v))
+    else:
+        print(f"{assessment}, {args.subject}, {grade} класс, {args.year}: средний по региону {res.region_mean:.2f}")
+        for r in rows:
+            flag = " *" if r["significant"] else ""
+            print(f"{r['rank']:>4} {r['name'][:45]:<45} n={r['participants']:<4} разрыв {r['gap']:+.2f} "
+                  f"[{r['ci_low']:+.2f}; {r['ci_high']:+.2f}] EB {r['shrunken_gap']:+.2f}{flag}")
+    return 0
+
+
 def cmd_templates(args) -> int:
     from pathlib import Path
 
@@ -151,4 +191,4 @@ def cmd_overview(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
-            "export-data": cmd_export_data, "templates": cmd_templates}
+            "export-data": cmd_export_data, "templates": cmd_templates, "gaps": cmd_gaps}

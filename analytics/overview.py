@@ -44,6 +44,19 @@ MAIN_RESULTS = (
 )
 
 
+#: Subjects scanned for the «areas to investigate» shown on «Обзор».
+FINDING_SUBJECTS = (("ЕГЭ", "Русский язык", 11), ("ЕГЭ", "Математика (профильная)", 11),
+                    ("ОГЭ", "Русский язык", 9), ("ОГЭ", "Математика", 9))
+
+
+def top_findings(con: duckdb.DuckDBPyConnection, year: int, limit: int = 5) -> list:
+    """The few «areas to investigate» with most schools significantly below the region
+    (analytics.gaps.findings over the main subjects of ``year``)."""
+    from .gaps import findings
+    found = [f for a, s, g in FINDING_SUBJECTS for f in findings(con, year, a, s, g) if f.direction == "below"]
+    return sorted(found, key=lambda f: -f.n_schools)[:limit]
+
+
 def data_source(con: duckdb.DuckDBPyConnection) -> dict:
     """Where the data came from: demo or imported, build time, schema version, loads."""
     meta = dict(queries.run(con, "meta").itertuples(index=False, name=None))

@@ -75,13 +75,17 @@ def combine(*trends: Trend) -> Trend:
     return Trend(data, sum(t.suppressed for t in trends), notes.reset_index(drop=True))
 
 
-def school_groups(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, list[str]]:
-    """Named groups of schools for comparisons: each programme and the rest, rural, urban, small."""
+def school_groups(con: duckdb.DuckDBPyConnection, year: int,
+                  municipality_id: str | None = None) -> dict[str, list[str]]:
+    """Named groups of schools for comparisons: each programme and the rest, rural, urban, small
+    (within one municipality when ``municipality_id`` is given)."""
     df = queries.run(con, "school_attributes", year=year)
+    if municipality_id is not None:
+        df = df[df["municipality_id"] == municipality_id]
     groups: dict[str, list[str]] = {}
     members = queries.run(con, "programme_members")
     for (_, name), g in members.groupby(["programme_id", "name"], sort=False):
-        ids = set(g["school_id"])
+        ids = set(g["school_id"]) & set(df["school_id"])
         groups[f"Участники: {name}"] = sorted(ids)
         groups[f"Не участвовали: {name}"] = sorted(set(df["school_id"]) - ids)
     groups["Сельские школы"] = sorted(df.loc[~df["urban"].fillna(False).astype(bool), "school_id"])

@@ -14,7 +14,7 @@ import streamlit as st
 
 from analytics import catalog as catalog_mod
 from analytics import config, export, warehouse
-from analytics.formatting import PLOTLY_SEPARATORS, fmt_number
+from analytics.formatting import PLOTLY_SEPARATORS, fmt_number, fmt_percent
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ALL_MUNICIPALITIES = "__all__"
@@ -165,6 +165,13 @@ def apply_style() -> None:
 
 def metric(col, label: str, value, decimals: int = 0, help_text: str | None = None) -> None:
     col.metric(label, fmt_number(value, decimals) if isinstance(value, int | float) else value, help=help_text)
+
+
+def fmt_value(value, share: bool = False, count: bool = False) -> str:
+    """A table cell in Russian format: shares as percent, counts without decimals, scores with two."""
+    if share:
+        return fmt_percent(value)
+    return fmt_number(value, 0 if count else 2)
 
 
 def problem_list(lines: list[str]) -> None:

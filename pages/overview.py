@@ -38,6 +38,17 @@ plus = next((p for p in h["programmes"] if p["programme_id"] == "500PLUS"), None
 _ui.metric(c[4], "В «500+» всего", plus["ever"] if plus else 0,
            help_text="Школы, включённые в проект «500+» в любой год")
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _top_findings(stamp: int, year: int) -> list:
+    return overview.top_findings(_ui.connection(), year)
+
+
+found = _top_findings(stamp, h["year"])
+if found:
+    st.subheader("Зоны внимания")
+    st.markdown("\n".join(f"- {x.text}" for x in found))
+    st.page_link("pages/gaps.py", label="Подробнее: разрыв со средним по региону", icon=":material/arrow_forward:")
+
 st.subheader("Главные результаты региона")
 cols = st.columns(len(overview.MAIN_RESULTS))
 for col, (title, assessment, subject, g, column) in zip(cols, overview.MAIN_RESULTS, strict=True):

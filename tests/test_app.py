@@ -73,3 +73,26 @@ def test_missing_warehouse_shows_a_russian_message(monkeypatch, tmp_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert any("не найдено" in e.value for e in at.error)
+
+
+def test_gaps_page_numbers_equal_the_analytics(app, con):
+    from analytics import gaps
+    app.query_params.update({"as": "ОГЭ", "su": "Математика"})
+    at = app.run()
+    at.switch_page("pages/gaps.py").run()
+    assert not at.exception
+    res = gaps.school_gaps(con, 2025, "ОГЭ", "Математика", 9)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Школ в сравнении"] == str(len(res.schools))
+    assert metrics["Значимо ниже региона"] == str(int((res.schools.ci_high < 0).sum()))
+    assert metrics["Скрыто (меньше 5 участников)"] == str(res.suppressed)
+    text = "\n".join(m.value for m in at.markdown)
+    first = gaps.findings(con, 2025, "ОГЭ", "Математика", 9)[0]
+    assert first.text in text
+
+
+def test_overview_lists_the_top_findings(app, con):
+    at = app.run()
+    top = overview.top_findings(con, 2025)
+    text = "\n".join(m.value for m in at.markdown)
+    assert top and all(f.text in text for f in top)

@@ -78,3 +78,21 @@ def test_import_reports_and_refuses_bad_batches_without_change(demo_copy, tmp_pa
     new = tmp_path / "new.duckdb"
     out = cli("import", "--db", str(new), str(good))
     assert out.returncode == 3 and "неизвестная школа" in out.stderr and new.exists()
+
+
+def test_gaps_json_has_the_numbers_the_page_shows(demo_db, con):
+    from analytics import gaps
+    out = cli("gaps", "--db", str(demo_db), "--year", "2024", "--assessment", "ОГЭ", "--subject", "Математика",
+              "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    res = gaps.school_gaps(con, 2024, "ОГЭ", "Математика", 9)
+    assert data["grade"] == 9 and data["region_mean"] == res.region_mean
+    first = res.schools.iloc[0]
+    got = data["schools"][0]
+    assert got["school_id"] == first.school_id
+    for key in ("gap", "ci_low", "ci_high", "z", "shrunken_gap"):
+        assert got[key] == first[key]
+    assert len(data["schools"]) == len(res.schools) and data["suppressed_schools"] == res.suppressed
+    bad = cli("gaps", "--db", str(demo_db), "--year", "2024", "--assessment", "ОГЭ", "--subject", "Латынь")
+    assert bad.returncode == 2 and "нет результатов" in bad.stderr
