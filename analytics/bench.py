@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import catalog, identification, overview, queries, warehouse
+from . import catalog, gaps, identification, overview, queries, trends, warehouse
 from .demo import build_demo
 from .formatting import fmt_number
 from .indices import composite_index
@@ -45,6 +45,8 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
     cat = catalog.load_catalog(con)
     last = cat.years[-1]
     mun = cat.municipalities.iloc[1]
+    plus_ids = [r[0] for r in con.execute(
+        "SELECT school_id FROM programme_school WHERE programme_id = '500PLUS'").fetchall()]
     return {
         "catalog.load_catalog": lambda: catalog.load_catalog(con),
         "overview.headline (регион)": lambda: overview.headline(con, last),
@@ -59,6 +61,16 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
                                  [last - 2, last]).df(), by_region=True),
         "queries.region_trend": lambda: queries.run(con, "region_trend", assessment="ОГЭ", subject="Математика",
                                                     grade=9, first=cat.years[0], last=last),
+        "overview.top_findings (4 предмета)": lambda: overview.top_findings(con, last),
+        "trends.school_groups": lambda: trends.school_groups(con, last),
+        "trends.group_trend (участники «500+»)": lambda: trends.group_trend(
+            con, "ОГЭ", "Математика", 9, cat.years[0], last, plus_ids, "500+"),
+        "gaps.school_gaps (1 год)": lambda: gaps.school_gaps(con, last, "ОГЭ", "Математика", 9),
+        "gaps.school_gaps (3 года)": lambda: gaps.school_gaps(con, last, "ОГЭ", "Математика", 9, window=3),
+        "gaps.findings": lambda: gaps.findings(con, last, "ЕГЭ", "Русский язык", 11),
+        "gaps.status_change": lambda: gaps.status_change(
+            gaps.school_gaps(con, last, "ОГЭ", "Математика", 9).schools,
+            gaps.school_gaps(con, last - 1, "ОГЭ", "Математика", 9).schools),
     }
 
 

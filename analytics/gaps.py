@@ -21,6 +21,7 @@ Schools with fewer than MIN_N participants are left out of every list (and count
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import duckdb
@@ -47,9 +48,14 @@ class GapResult:
     years: tuple[int, ...]
 
 
+@functools.cache
+def _subjects() -> pd.DataFrame:
+    return pd.read_csv(REFERENCE_DIR / "subjects.csv")
+
+
 def subject_sd(assessment: str, subject: str, grade: int) -> float | None:
     """Student-level SD of a test-score subject from the reference table (None if unknown)."""
-    ref = pd.read_csv(REFERENCE_DIR / "subjects.csv")
+    ref = _subjects()
     hit = ref[(ref.assessment == assessment) & (ref.subject == subject) & (ref.grade == grade)]
     if hit.empty or pd.isna(hit["sd"].iloc[0]):
         return None

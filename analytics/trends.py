@@ -29,6 +29,19 @@ class Trend:
     notes: pd.DataFrame        # year, note: every year of the range that does not compare
 
 
+def _finish(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, assessment: str, first: int, last: int) -> Trend:
+    """Suppress points under MIN_N participants and attach the year-break notes."""
+    small = df["participants"] < MIN_N
+    for col in ("mean_score", "share_below_min", "share_high"):
+        df[col] = df[col].where(~small, np.nan)
+    notes = queries.run(con, "year_notes", assessment=assessment)
+    df = df.merge(notes, on="year", how="left")
+    df["comparable"] = df["comparable"].fillna(True).astype(bool)
+    df["note"] = df["note"].fillna("")
+    in_range = notes[(notes["year"] >= first) & (notes["year"] <= last) & ~notes["comparable"]]
+    return Trend(df, int(small.sum()), in_range[["year", "note"]].reset_index(drop=True))
+
+
 def trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, grade: int,
           first: int, last: int, municipality: tuple[str, str] | None = None) -> Trend:
     """Region (and municipality ``(id, name)``) trend with year-break notes and suppression."""
@@ -38,18 +51,7 @@ def trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, grade: 
         parts.append(queries.run(con, "municipality_trend", municipality_id=municipality[0],
                                  assessment=assessment, subject=subject, grade=grade,
                                  first=first, last=last).assign(unit=municipality[1]))
-    df = pd.concat(parts, ignore_index=True)
-    small = df["participants"] < MIN_N
-    for col in ("mean_score", "share_below_min", "share_high"):
-        df[col] = df[col].where(~small, np.nan)
-    notes = queries.run(con, "year_notes", assessment=assessment)
-    df = df.merge(notes, on="year", how="left")
-    df["comparable"] = df["comparable"].fillna(True).astype(bool)
-    df["note"] = df["note"].fillna("")
-    in_range = notes[(notes["year"] >= first) & (notes["year"] <= last) & ~notes["comparable"]]
-    return Trend(df, int(small.sum()), in_range[["year", "note"]].reset_index(drop=True))
-
-
+    return _finish(con, pd.concat(parts, ignore_index=True), assessment, first, last)
 
 
 def group_trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, grade: int, first: int,
@@ -57,15 +59,7 @@ def group_trend(con: duckdb.DuckDBPyConnection, assessment: str, subject: str, g
     """Trend of a set of schools (one school, a programme's schools, rural schools ...)."""
     df = queries.run(con, "group_trend", assessment=assessment, subject=subject, grade=grade, first=first,
                      last=last, ids=list(school_ids)).assign(unit=label)
-    small = df["participants"] < MIN_N
-    for col in ("mean_score", "share_below_min", "share_high"):
-        df[col] = df[col].where(~small, np.nan)
-    notes = queries.run(con, "year_notes", assessment=assessment)
-    df = df.merge(notes, on="year", how="left")
-    df["comparable"] = df["comparable"].fillna(True).astype(bool)
-    df["note"] = df["note"].fillna("")
-    in_range = notes[(notes["year"] >= first) & (notes["year"] <= last) & ~notes["comparable"]]
-    return Trend(df, int(small.sum()), in_range[["year", "note"]].reset_index(drop=True))
+    return _finish(con, df, assessment, first, last)
 
 
 def combine(*trends: Trend) -> Trend:

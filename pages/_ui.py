@@ -14,7 +14,7 @@ import streamlit as st
 
 from analytics import catalog as catalog_mod
 from analytics import config, export, warehouse
-from analytics.formatting import PLOTLY_SEPARATORS, fmt_number, fmt_percent
+from analytics.formatting import PLOTLY_SEPARATORS, fmt_number, fmt_percent, plural
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ALL_MUNICIPALITIES = "__all__"
@@ -215,6 +215,15 @@ def trend_figure(data: pd.DataFrame, value: str, title: str, y_title: str, perce
     for year in sorted(set(break_years) | {y for y in years if y not in set(data["year"])}):
         fig.add_vrect(x0=year - 0.45, x1=year + 0.45, fillcolor="#999", opacity=0.12, line_width=0)
     return base_layout(fig, title, y_title, height)
+
+
+def trend_captions(t) -> None:
+    """The notes under a trend chart: why some years are grey, and how many points are hidden."""
+    if len(t.notes):
+        st.caption("Серым отмечены несопоставимые годы. " + " ".join(n.rstrip(".") + "." for n in t.notes["note"]))
+    if t.suppressed:
+        st.caption(f"Скрыто {t.suppressed} {plural(t.suppressed, 'значение', 'значения', 'значений')}: "
+                   f"меньше {config.MIN_N} участников.")
 
 
 def download_buttons(df: pd.DataFrame, name: str, filters: Filters, key: str) -> None:

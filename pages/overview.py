@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import overview
-from analytics.formatting import fmt_date, fmt_number, plural
+from analytics.formatting import fmt_date, fmt_number
 from pages import _ui
 
 _ui.ensure_app_entry()
@@ -76,11 +76,7 @@ scale_name = "тестовый балл" if (t.data["scale"] == "test100").any()
 fig = _ui.trend_figure(t.data, column, f"{measure}, {grade} класс ({scale_name})",
                        "%" if is_share else "балл", percent=is_share, break_years=tuple(t.notes["year"]))
 st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-if len(t.notes):
-    st.caption("Серым отмечены несопоставимые годы. " + " ".join(n.rstrip(".") + "." for n in t.notes["note"]))
-if t.suppressed:
-    st.caption(f"Скрыто {t.suppressed} {plural(t.suppressed, 'значение', 'значения', 'значений')}: "
-               "меньше 5 участников.")
+_ui.trend_captions(t)
 _ui.download_buttons(t.data.drop(columns=["scale"]), "dinamika", f, key="ov-trend")
 
 st.subheader("Программы поддержки")

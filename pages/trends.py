@@ -2,7 +2,6 @@
 import streamlit as st
 
 from analytics import trends
-from analytics.formatting import plural
 from pages import _ui
 
 _ui.ensure_app_entry()
@@ -82,11 +81,7 @@ y_title = "%" if is_share else ("чел." if column == "participants" else "ба
 fig = _ui.trend_figure(t.data, column, f"{measure}, {grade} класс ({scale_name})", y_title, percent=is_share,
                        break_years=tuple(t.notes["year"]))
 st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-if len(t.notes):
-    st.caption("Серым отмечены несопоставимые годы. " + " ".join(n.rstrip(".") + "." for n in t.notes["note"]))
-if t.suppressed:
-    st.caption(f"Скрыто {t.suppressed} {plural(t.suppressed, 'значение', 'значения', 'значений')}: "
-               "меньше 5 участников.")
+_ui.trend_captions(t)
 
 table = t.data.pivot_table(index="year", columns="unit", values=column, sort=False)
 table.index.name = "Год"
