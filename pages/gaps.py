@@ -104,6 +104,8 @@ if sc is not None:
     table["Динамика"] = s["school_id"].map(lookup["change_class"]).to_numpy()
 st.dataframe(table, hide_index=True, width="stretch", height=420)
 export = s.drop(columns=["funnel_95", "funnel_998"])
+if sc is not None:
+    export = export.merge(sc[["school_id", "z_prev", "change", "level", "change_class"]], on="school_id", how="left")
 _ui.download_buttons(export, f"razryv_{year}", f, key="gaps")
 
 if sc is not None:

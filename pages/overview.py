@@ -1,4 +1,5 @@
 """«Обзор»: the region at a glance for leadership."""
+import pandas as pd
 import streamlit as st
 
 from analytics import overview
@@ -51,13 +52,17 @@ if found:
 
 st.subheader("Главные результаты региона")
 cols = st.columns(len(overview.MAIN_RESULTS))
+main_data = []
 for col, (title, assessment, subject, g, column) in zip(cols, overview.MAIN_RESULTS, strict=True):
     main = _trend(stamp, assessment, subject, g, f.first_year, f.last_year, None)
+    main_data.append(main.data.assign(indicator=title)[["indicator", "year", column, "participants", "note"]]
+                     .rename(columns={column: "value"}))
     share = column != "mean_score"
     small = _ui.trend_figure(main.data, column, title, "%" if share else "балл", percent=share,
                              break_years=tuple(main.notes["year"]), height=260)
     small.update_layout(showlegend=False, title_font_size=13, xaxis_dtick=2)
     col.plotly_chart(small, width="stretch", config={"displaylogo": False}, key=f"main-{assessment}-{subject}")
+_ui.download_buttons(pd.concat(main_data, ignore_index=True), "glavnye_rezultaty", f, key="ov-main")
 
 st.subheader(f"{f.assessment}: {f.subject}")
 grades = cat.grades_of(f.assessment, f.subject)
