@@ -13,6 +13,9 @@ PAGES = {
         st.Page("pages/gaps.py", title="Разрыв со средним по региону", icon=":material/compare_arrows:",
                 url_path="gaps"),
     ],
+    "Программы": [
+        st.Page("pages/effects.py", title="Эффект программ", icon=":material/insights:", url_path="effects"),
+    ],
     "Сервис": [
         st.Page("pages/data.py", title="Данные", icon=":material/upload_file:", url_path="data"),
     ],

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import catalog, gaps, identification, overview, queries, trends, warehouse
+from . import catalog, effects, gaps, identification, overview, queries, trends, warehouse
 from .demo import build_demo
 from .formatting import fmt_number
 from .indices import composite_index
@@ -68,6 +68,8 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
         "gaps.school_gaps (1 год)": lambda: gaps.school_gaps(con, last, "ОГЭ", "Математика", 9),
         "gaps.school_gaps (3 года)": lambda: gaps.school_gaps(con, last, "ОГЭ", "Математика", 9, window=3),
         "gaps.findings": lambda: gaps.findings(con, last, "ЕГЭ", "Русский язык", 11),
+        "effects.estimate_effects («500+», композит)": lambda: effects.estimate_effects(con, "500PLUS"),
+        "effects.estimate_effects (региональная, композит)": lambda: effects.estimate_effects(con, "REG2017"),
         "gaps.status_change": lambda: gaps.status_change(
             gaps.school_gaps(con, last, "ОГЭ", "Математика", 9).schools,
             gaps.school_gaps(con, last - 1, "ОГЭ", "Математика", 9).schools),

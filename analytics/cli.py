@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--window", type=int, default=1, choices=(1, 3), help="окно лет (1 или 3)")
     g.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
+    ef = add("effect", "эффект программы: наивная оценка, разность разностей, TWFE, разрывный дизайн, плацебо")
+    ef.add_argument("--programme", required=True, metavar="КОД", help="код программы (например, 500PLUS)")
+    ef.add_argument("--outcome", metavar="ПРОЦЕДУРА:ПРЕДМЕТ",
+                    help="результат (например, ОГЭ:Математика); по умолчанию композитный индекс")
+    ef.add_argument("--json", action="store_true", help="вывести результат в JSON")
+
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
     t.add_argument("--out", metavar="КАТАЛОГ", help="куда записать (по умолчанию data/templates)")
 
@@ -166,6 +172,28 @@ def cmd_gaps(args) -> int:
     return 0
 
 
+def cmd_effect(args) -> int:
+    from . import effects, warehouse
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    try:
+        report = effects.estimate_effects(con, args.programme, args.outcome)
+    except ValueError as exc:
+        raise warehouse.WarehouseError(str(exc)) from None
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1,
+                         default=lambda v: v.item() if hasattr(v, "item") else str(v)))
+        return 0
+    outcome = "композитный индекс" if report.outcome == "composite" else report.outcome
+    print(f"{report.programme_name}: {outcome} (единицы: {report.units})")
+    for key, label in (("naive", "наивная до/после"), ("did", "разность разностей"), ("twfe", "TWFE (смещена)"),
+                       ("rd", "разрывный дизайн"), ("placebo", "плацебо-отбор")):
+        e = getattr(report, key)
+        print(f"  {label:<22} " + ("—" if e is None else
+                                   f"{e.estimate:+.3f} [{e.ci_low:+.3f}; {e.ci_high:+.3f}], школ {e.n_treated}"))
+    print(f"  тест параллельных трендов: p = {report.pretrend_p}")
+    return 0
+
+
 def cmd_templates(args) -> int:
     from pathlib import Path
 
@@ -191,4 +219,5 @@ def cmd_overview(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
-            "export-data": cmd_export_data, "templates": cmd_templates, "gaps": cmd_gaps}
+            "export-data": cmd_export_data, "templates": cmd_templates, "gaps": cmd_gaps,
+            "effect": cmd_effect}

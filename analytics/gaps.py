@@ -231,12 +231,12 @@ def findings(con: duckdb.DuckDBPyConnection, year: int, assessment: str, subject
     s = s.assign(reject=benjamini_hochberg(s["p_value"].to_numpy(), q))
     subj = SUBJECT_DATIVE.get(subject, f"предмету «{subject}»")
     grade_text = f" в {grade} классе" if assessment == "ВПР" else ""
+    hits = s[s["reject"]].assign(direction=np.where(s.loc[s["reject"], "gap"] < 0, "below", "above"))
+    counts = hits.groupby(["municipality_id", "municipality", "direction"]).size()
     out = []
-    for (mid, mname), g in s[s["reject"]].groupby(["municipality_id", "municipality"]):
-        for direction, word, sel in (("below", "ниже", g["gap"] < 0), ("above", "выше", g["gap"] > 0)):
-            n = int(sel.sum())
-            if n:
-                text = (f"В {year} г. средний балл {assessment} по {subj}{grade_text} в {n} "
-                        f"{_schools_prepositional(n)} {municipality_genitive(mname)} значимо {word} регионального")
-                out.append(Finding(year, assessment, subject, grade, mid, direction, n, text))
+    for (mid, mname, direction), n in counts.items():
+        word = "ниже" if direction == "below" else "выше"
+        text = (f"В {year} г. средний балл {assessment} по {subj}{grade_text} в {n} "
+                f"{_schools_prepositional(n)} {municipality_genitive(mname)} значимо {word} регионального")
+        out.append(Finding(year, assessment, subject, grade, mid, direction, int(n), text))
     return sorted(out, key=lambda f: (f.direction != "below", -f.n_schools, f.text))

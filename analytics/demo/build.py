@@ -74,10 +74,10 @@ def generate(seed: int = 7, scale: str = "region", country_regions: int = 85) ->
         chosen_all = []
         for wave in spec.waves:
             # the composite of a year depends on that year's rows only: compute the window alone
-            window = cells["year"].between(wave - programmes.SELECTION_YEARS, wave - 1).to_numpy()
+            window = cells["year"].between(wave - spec.selection_years, wave - 1).to_numpy()
             comp = _composite(observe(cells[window], mu[window], spread[window]), schools)
             taken = set(pd.concat(chosen_all)["school_id"]) if chosen_all else set()
-            chosen = programmes.select_wave(comp, schools, wave, spec.share, taken)
+            chosen = programmes.select_wave(comp, schools, wave, spec.share, taken, spec.selection_years)
             chosen_all.append(chosen)
             cutoffs_rows.append((spec.programme_id, wave, float(chosen["cutoff"].median())))
             added = programmes.effect_vector(cells, chosen, spec)
@@ -108,7 +108,7 @@ def generate(seed: int = 7, scale: str = "region", country_regions: int = 85) ->
         "programmes": pd.DataFrame([dict(programme_id=p.programme_id, name=p.name, level=p.level,
                                          start_year=p.start_year, end_year=p.end_year,
                                          selection_rule=p.rule_text,
-                                         selection_years=programmes.SELECTION_YEARS)
+                                         selection_years=p.selection_years)
                                     for p in programmes.PROGRAMMES]),
         "programme_schools": members.assign(selection="rule").rename(columns={"cutoff": "selection_cutoff"})[
             ["programme_id", "school_id", "entry_year", "exit_year", "selection_score", "selection",

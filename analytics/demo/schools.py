@@ -101,4 +101,6 @@ def _latent_traits(df: pd.DataFrame, rng: np.random.Generator) -> None:
     df["quality"] = q
     df["resilient"] = resilient
     df["base"] = SCHOOL_BASE_SD * q
-    df["trend"] = rng.normal(0, 0.06, n)
+    # no school-specific trends: parallel trends hold in expectation, so that the demo can check
+    # difference-in-differences against its planted truth (the draw keeps the random stream stable)
+    df["trend"] = 0.0 * rng.normal(0, 0.06, n)

@@ -112,3 +112,28 @@ ORDER BY s.municipality_id, s.name
 SELECT p.programme_id, p.name, ps.school_id, ps.entry_year, ps.exit_year
 FROM programme_school ps JOIN programme p USING (programme_id)
 ORDER BY p.start_year, ps.school_id
+
+-- name: composite_panel
+SELECT school_id, year, composite AS y FROM mart_school_composite
+
+-- name: subject_panel
+-- Participant-weighted mean score of one assessment and subject per school and year (all grades).
+SELECT school_id, year, sum(participants * mean_score) / sum(participants) AS y
+FROM results
+WHERE assessment = $assessment AND subject = $subject AND participants > 0
+GROUP BY school_id, year
+
+-- name: programme
+SELECT * FROM programme WHERE programme_id = $programme_id
+
+-- name: programme_schools
+SELECT * FROM programme_school ORDER BY programme_id, entry_year, school_id
+
+-- name: vpr_higher_share
+-- Share of ВПР marks above the journal marks, per school and year (non-objectivity marker).
+SELECT school_id, year, sum(higher) / sum(confirmed + lower + higher) AS share_higher
+FROM mark_agreement GROUP BY school_id, year
+
+-- name: programme_list
+SELECT programme_id, name, level, start_year, end_year, selection_rule, selection_years
+FROM programme ORDER BY start_year
