@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     ef.add_argument("--programme", required=True, metavar="КОД", help="код программы (например, 500PLUS)")
     ef.add_argument("--outcome", metavar="ПРОЦЕДУРА:ПРЕДМЕТ",
                     help="результат (например, ОГЭ:Математика); по умолчанию композитный индекс")
+    ef.add_argument("--wave", type=int, metavar="ГОД", help="только волна этого года входа")
+    ef.add_argument("--municipality", metavar="КОД_МО", help="только школы этого муниципалитета")
     ef.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
@@ -176,7 +178,8 @@ def cmd_effect(args) -> int:
     from . import effects, warehouse
     con = warehouse.open_readonly(config.warehouse_path(args.db))
     try:
-        report = effects.estimate_effects(con, args.programme, args.outcome)
+        report = effects.estimate_effects(con, args.programme, args.outcome, wave=args.wave,
+                                          municipality_id=args.municipality)
     except ValueError as exc:
         raise warehouse.WarehouseError(str(exc)) from None
     if args.json:

@@ -335,11 +335,29 @@ def placebo(panel: pd.DataFrame, composite: pd.DataFrame, all_members: pd.DataFr
 # ------------------------------------------------------------------ all together
 
 def estimate_effects(con: duckdb.DuckDBPyConnection, programme_id: str, outcome: str | None = None,
-                     horizon: int = POST_HORIZON) -> EffectReport:
-    """Every estimate of one programme's effect on one outcome (see the module docstring)."""
+                     horizon: int = POST_HORIZON, wave: int | None = None,
+                     municipality_id: str | None = None) -> EffectReport:
+    """Every estimate of one programme's effect on one outcome (see the module docstring).
+
+    ``wave`` keeps one entry year of the programme (the other waves' schools leave the sample);
+    ``municipality_id`` keeps the schools of one municipality, programme and comparison alike.
+    """
     members, all_members, prog = _members(con, programme_id)
     window = int(prog["selection_years"]) if pd.notna(prog.get("selection_years")) else DEFAULT_WINDOW
     panel, label, units = outcome_panel(con, outcome)
+    if wave is not None:
+        other_waves = set(members.loc[members["entry_year"] != wave, "school_id"])
+        members = members[members["entry_year"] == wave]
+        if members.empty:
+            raise ValueError(f"у программы «{programme_id}» нет волны {wave} г.")
+        panel = panel[~panel["school_id"].isin(other_waves)]
+    if municipality_id is not None:
+        local = set(queries.run(con, "school_attributes", year=int(panel["year"].max()))
+                    .query("municipality_id == @municipality_id")["school_id"])
+        members = members[members["school_id"].isin(local)]
+        if members.empty:
+            raise ValueError("в этом муниципалитете нет школ программы")
+        panel = panel[panel["school_id"].isin(local)]
     composite = queries.run(con, "composite_panel").rename(columns={"y": "composite"})
     entries = members.set_index("school_id")["entry_year"].astype(int)
     schools = set(panel["school_id"])

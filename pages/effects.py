@@ -12,14 +12,24 @@ _ui.ensure_app_entry()
 
 
 @st.cache_data(show_spinner="Считаем оценки…", max_entries=32)
-def _report(stamp, programme_id, outcome):
-    return effects.estimate_effects(_ui.connection(), programme_id, outcome)
+def _report(stamp, programme_id, outcome, wave, municipality_id):
+    try:
+        return effects.estimate_effects(_ui.connection(), programme_id, outcome, wave=wave,
+                                        municipality_id=municipality_id)
+    except ValueError as exc:
+        return str(exc)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _descriptive(stamp, programme_id, outcome):
     return (effects.descriptive(_ui.connection(), programme_id, outcome),
             effects.nonobjectivity_flags(_ui.connection(), programme_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _waves(stamp, programme_id):
+    ps = queries.run(_ui.connection(), "programme_schools")
+    return sorted(int(y) for y in ps.loc[ps["programme_id"] == programme_id, "entry_year"].unique())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -36,13 +46,22 @@ if progs.empty:
     st.info("В хранилище нет программ поддержки.")
     st.stop()
 names = dict(zip(progs["programme_id"], progs["name"], strict=True))
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns([2, 2, 1])
 pid = c1.selectbox("Программа", list(names), format_func=names.get, key="e_prog", bind="query-params")
 outcomes = ["composite"] + [f"{a}:{s}" for a in cat.assessments for s in cat.subjects_of(a)]
 outcome = c2.selectbox("Результат", outcomes, key="e_outcome", bind="query-params",
                        format_func=lambda o: "Композитный индекс результатов (все процедуры)" if o == "composite"
                        else o.replace(":", ", "))
-r = _report(stamp, pid, outcome)
+waves = _waves(stamp, pid)
+wave = c3.selectbox("Волна", [0, *waves], format_func=lambda w: "все" if w == 0 else str(w), key="e_wave",
+                    bind="query-params") if len(waves) > 1 else 0
+r = _report(stamp, pid, outcome, wave or None, f.municipality_id)
+if isinstance(r, str):
+    st.info(f"Оценить нельзя: {r}. Выберите другую программу, волну или весь регион.")
+    st.stop()
+if f.municipality_id:
+    st.caption(f"Только школы: {cat.municipality_name(f.municipality_id)} (фильтр слева). Оценки по одному "
+               "муниципалитету опираются на немногие школы — интервалы широкие.")
 desc, flags = _descriptive(stamp, pid, outcome)
 w = r.selection_window
 

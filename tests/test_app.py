@@ -96,3 +96,24 @@ def test_overview_lists_the_top_findings(app, con):
     top = overview.top_findings(con, 2025)
     text = "\n".join(m.value for m in at.markdown)
     assert top and all(f.text in text for f in top)
+
+
+def test_effects_page_shows_the_cli_numbers(app, demo_db):
+    import json
+    import subprocess
+    import sys
+
+    from analytics.formatting import fmt_number
+    out = subprocess.run([sys.executable, "-m", "analytics", "effect", "--db", str(demo_db), "--programme",
+                          "REG2017", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    cli = json.loads(out.stdout)
+    at = app.run()
+    at.switch_page("pages/effects.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    did = table[table["Оценка"].str.startswith("Разность разностей")].iloc[0]
+    assert did["Значение"] == fmt_number(cli["did"]["estimate"], 3)
+    assert did["Интервал 95 %"] == f"[{fmt_number(cli['did']['ci_low'], 3)}; {fmt_number(cli['did']['ci_high'], 3)}]"
+    naive = table[table["Оценка"].str.startswith("Наивная")].iloc[0]
+    assert naive["Значение"] == fmt_number(cli["naive"]["estimate"], 3)
+    assert any("завышена" in m.value or "возврат к среднему" in m.value for m in at.markdown)

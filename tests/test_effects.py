@@ -104,3 +104,15 @@ def test_did_coverage_over_many_seeds(tmp_path):
     assert np.mean(hits) >= 0.75                      # 12 draws: 95 % coverage gives >= 9 hits with p > 0.98
     assert abs(np.mean(errors)) < 0.08                # small bias (effects are 0.04-0.23 z)
     assert pd.Series(errors).std() < 0.2
+
+
+def test_wave_and_municipality_options(con):
+    r = effects.estimate_effects(con, "500PLUS", wave=2021)
+    assert list(r.cohorts.entry_year) == [2021] and r.did.n_treated == int(r.cohorts.schools.sum())
+    with pytest.raises(ValueError, match="нет волны"):
+        effects.estimate_effects(con, "500PLUS", wave=2019)
+    mun = con.execute("SELECT s.municipality_id, count(*) n FROM programme_school p JOIN school s USING (school_id) "
+                      "WHERE programme_id='REG2017' GROUP BY 1 ORDER BY n DESC LIMIT 1").fetchone()
+    local = effects.estimate_effects(con, "REG2017", municipality_id=mun[0])
+    assert local.naive.n_treated == mun[1]
+    assert local.did.n_control < effects.estimate_effects(con, "REG2017").did.n_control
