@@ -69,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     ef.add_argument("--municipality", metavar="КОД_МО", help="только школы этого муниципалитета")
     ef.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
+    idn = add("identify", "отбор ШНОР и ШФНСУ: индексы, причины, кластеры (все пороги настраиваются)")
+    idn.add_argument("--year", type=int, required=True, help="год отбора")
+    idn.add_argument("--shnor-share", type=float, default=0.10, help="доля худших по индексу (0.10)")
+    idn.add_argument("--min-years", type=int, default=2, help="сколько лет из трёх в нижней доле (2)")
+    idn.add_argument("--isbsh-share", type=float, default=0.10, help="доля худших по ИСБШ для ШФНСУ (0.10)")
+    idn.add_argument("--remote-km", type=float, default=25.0, help="удалённость от центра МО, км (25)")
+    idn.add_argument("--small", type=int, default=100, help="малокомплектная: меньше N обучающихся (100)")
+    idn.add_argument("--json", action="store_true", help="вывести результат в JSON")
+
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
     t.add_argument("--out", metavar="КАТАЛОГ", help="куда записать (по умолчанию data/templates)")
 
@@ -197,6 +206,38 @@ def cmd_effect(args) -> int:
     return 0
 
 
+def identify_rules(shnor_share=0.10, min_years=2, isbsh_share=0.10, remote_km=25.0, small=100):
+    """The rules object from the CLI's (and the page's) thresholds."""
+    from .identification import Rules
+    from .wellbeing import Thresholds
+    return Rules(shnor_share=shnor_share, shnor_min_years=min_years, shfnsu_isbsh_share=isbsh_share,
+                 flags=Thresholds(remote_km=remote_km, small_students=small))
+
+
+def cmd_identify(args) -> int:
+    from . import identification, warehouse
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    rules = identify_rules(args.shnor_share, args.min_years, args.isbsh_share, args.remote_km, args.small)
+    df = identification.identify(con, args.year, rules)
+    rows = [{"school_id": r.school_id, "name": r.name, "municipality": r.municipality,
+             "composite": {str(k): v for k, v in r.composite_by_year.items()}, "shnor": bool(r.shnor),
+             "shfnsu": bool(r.shfnsu), "isbsh": _num(r.isbsh), "expected": _num(r.expected),
+             "residual": _num(r.residual), "resilient": bool(r.resilient), "cluster": r.cluster,
+             "reasons": list(r.reasons), "programmes": list(r.programmes)} for r in df.itertuples(index=False)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            if r["shnor"] or r["shfnsu"]:
+                kinds = "/".join(k for k, v in (("ШНОР", r["shnor"]), ("ШФНСУ", r["shfnsu"])) if v)
+                print(f"{r['school_id']} {r['name'][:45]:<45} {kinds:<11} " + "; ".join(r["reasons"]))
+    return 0
+
+
+def _num(v):
+    return None if v is None or v != v else float(v)
+
+
 def cmd_templates(args) -> int:
     from pathlib import Path
 
@@ -223,4 +264,4 @@ def cmd_overview(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
             "export-data": cmd_export_data, "templates": cmd_templates, "gaps": cmd_gaps,
-            "effect": cmd_effect}
+            "effect": cmd_effect, "identify": cmd_identify}

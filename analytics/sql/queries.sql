@@ -137,3 +137,31 @@ FROM mark_agreement GROUP BY school_id, year
 -- name: programme_list
 SELECT programme_id, name, level, start_year, end_year, selection_rule, selection_years
 FROM programme ORDER BY start_year
+
+-- name: context_year
+-- Everything the wellbeing index and the ШФНСУ flags need for one year, per school.
+SELECT s.school_id, s.name, s.municipality_id, m.name AS municipality, s.urban, s.lat, s.lon,
+       m.centre_lat, m.centre_lon, y.students, y.teachers, y.teacher_vacancies, y.computers, y.internet_mbps,
+       c.share_deviant, c.share_low_motivation, c.share_weak_russian, c.share_low_income,
+       c.share_parents_higher_edu, c.share_disabled
+FROM school s
+JOIN municipality m USING (municipality_id)
+LEFT JOIN school_year y ON y.school_id = s.school_id AND y.year = $year
+LEFT JOIN social_context c ON c.school_id = s.school_id AND c.year = $year
+ORDER BY s.school_id
+
+-- name: secondary_indicators
+-- Continuation to grade 10 and olympiad participation (regional + final stages) over $first..$last.
+WITH cont AS (
+    SELECT school_id, sum(continued_grade10)::DOUBLE / nullif(sum(grade9_graduates), 0) AS continuation
+    FROM continuation WHERE year BETWEEN $first AND $last GROUP BY school_id),
+oly AS (
+    SELECT o.school_id, sum(o.participants)::DOUBLE AS olympiad_participants
+    FROM olympiad o WHERE o.year BETWEEN $first AND $last AND o.stage IN ('региональный', 'заключительный')
+    GROUP BY o.school_id),
+stud AS (
+    SELECT school_id, sum(students)::DOUBLE AS student_years FROM school_year
+    WHERE year BETWEEN $first AND $last GROUP BY school_id)
+SELECT s.school_id, cont.continuation,
+       coalesce(oly.olympiad_participants, 0) / nullif(stud.student_years, 0) AS olympiad_share
+FROM school s LEFT JOIN cont USING (school_id) LEFT JOIN oly USING (school_id) LEFT JOIN stud USING (school_id)
