@@ -13,11 +13,19 @@ PAGES = {
         st.Page("pages/gaps.py", title="Разрыв со средним по региону", icon=":material/compare_arrows:",
                 url_path="gaps"),
     ],
+    "Школы": [
+        st.Page("pages/selection.py", title="Отбор школ", icon=":material/checklist:", url_path="selection"),
+        st.Page("pages/wellbeing.py", title="Социальное благополучие", icon=":material/diversity_3:",
+                url_path="wellbeing"),
+        st.Page("pages/risks.py", title="Профили рисков", icon=":material/warning:", url_path="risks"),
+        st.Page("pages/school.py", title="Карточка школы", icon=":material/school:", url_path="school"),
+    ],
     "Программы": [
         st.Page("pages/effects.py", title="Эффект программ", icon=":material/insights:", url_path="effects"),
     ],
     "Сервис": [
         st.Page("pages/data.py", title="Данные", icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/methodology.py", title="Методика", icon=":material/menu_book:", url_path="methodology"),
     ],
 }
 

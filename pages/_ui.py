@@ -174,6 +174,15 @@ def fmt_value(value, share: bool = False, count: bool = False) -> str:
     return fmt_number(value, 0 if count else 2)
 
 
+def school_link_column(label: str = "Карточка") -> dict:
+    """A dataframe column of links to the school card (the column holds 'school?school=ID')."""
+    return st.column_config.LinkColumn(label, display_text="открыть")
+
+
+def school_links(ids) -> list[str]:
+    return [f"school?school={i}" for i in ids]
+
+
 def problem_list(lines: list[str]) -> None:
     """Problems of a file as a readable list (Markdown-escaped, wraps on narrow screens)."""
     special = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})

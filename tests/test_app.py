@@ -117,3 +117,30 @@ def test_effects_page_shows_the_cli_numbers(app, demo_db):
     naive = table[table["Оценка"].str.startswith("Наивная")].iloc[0]
     assert naive["Значение"] == fmt_number(cli["naive"]["estimate"], 3)
     assert any("завышена" in m.value or "возврат к среднему" in m.value for m in at.markdown)
+
+
+def test_selection_page_follows_the_thresholds_like_the_cli(app, con):
+    from analytics import identification
+    from analytics.cli import identify_rules
+    app.query_params.update({"s_share": "0.2", "s_years": "1", "s_year": "2024"})
+    at = app.run()
+    at.switch_page("pages/selection.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    wide = identification.identify(con, 2024, identify_rules(shnor_share=0.2, min_years=1))
+    assert metrics["ШНОР"] == str(int(wide.shnor.sum()))
+    default = identification.identify(con, 2024)
+    assert int(wide.shnor.sum()) > int(default.shnor.sum())
+    at.slider(key="s_share").set_value(0.10)
+    at.slider(key="s_years").set_value(2)
+    at.run()
+    assert {m.label: m.value for m in at.metric}["ШНОР"] == str(int(default.shnor.sum()))
+
+
+def test_school_card_opens_from_the_url(app, con):
+    sid, name = con.execute("SELECT school_id, name FROM school ORDER BY school_id LIMIT 1 OFFSET 40").fetchone()
+    app.query_params.update({"school": sid})
+    at = app.run()
+    at.switch_page("pages/school.py").run()
+    assert not at.exception
+    assert at.title[0].value == name

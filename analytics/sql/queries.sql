@@ -165,3 +165,22 @@ stud AS (
 SELECT s.school_id, cont.continuation,
        coalesce(oly.olympiad_participants, 0) / nullif(stud.student_years, 0) AS olympiad_share
 FROM school s LEFT JOIN cont USING (school_id) LEFT JOIN oly USING (school_id) LEFT JOIN stud USING (school_id)
+
+-- name: risk_profiles
+SELECT r.school_id, s.name, s.municipality_id, m.name AS municipality, r.year, r.factor, f.name AS factor_name, r.level
+FROM risk_profile r
+JOIN risk_factor f USING (factor)
+JOIN school s USING (school_id)
+JOIN municipality m USING (municipality_id)
+ORDER BY r.school_id, r.year, r.factor
+
+-- name: school_info
+SELECT s.*, m.name AS municipality, y.students, y.teachers, y.teacher_vacancies, y.computers, y.internet_mbps
+FROM school s JOIN municipality m USING (municipality_id)
+LEFT JOIN school_year y ON y.school_id = s.school_id AND y.year = $year
+WHERE s.school_id = $school_id
+
+-- name: school_programmes
+SELECT p.name, ps.entry_year, ps.exit_year, ps.selection_score, ps.selection
+FROM programme_school ps JOIN programme p USING (programme_id)
+WHERE ps.school_id = $school_id ORDER BY ps.entry_year
