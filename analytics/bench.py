@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import catalog, effects, gaps, identification, overview, queries, trends, warehouse
+from . import catalog, effects, gaps, identification, overview, queries, trends, warehouse, wellbeing
 from .demo import build_demo
 from .formatting import fmt_number
 from .indices import composite_index
@@ -70,6 +70,8 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
         "gaps.findings": lambda: gaps.findings(con, last, "ЕГЭ", "Русский язык", 11),
         "effects.estimate_effects («500+», композит)": lambda: effects.estimate_effects(con, "500PLUS"),
         "effects.estimate_effects (региональная, композит)": lambda: effects.estimate_effects(con, "REG2017"),
+        "identification.identify (все показатели)": lambda: identification.identify(con, last),
+        "wellbeing.context (ИСБШ и признаки)": lambda: wellbeing.context(con, last),
         "gaps.status_change": lambda: gaps.status_change(
             gaps.school_gaps(con, last, "ОГЭ", "Математика", 9).schools,
             gaps.school_gaps(con, last - 1, "ОГЭ", "Математика", 9).schools),

@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     idn.add_argument("--isbsh-share", type=float, default=0.10, help="доля худших по ИСБШ для ШФНСУ (0.10)")
     idn.add_argument("--remote-km", type=float, default=25.0, help="удалённость от центра МО, км (25)")
     idn.add_argument("--small", type=int, default=100, help="малокомплектная: меньше N обучающихся (100)")
+    idn.add_argument("--assessments", metavar="ПРОЦЕДУРЫ",
+                     help="индекс только по этим процедурам, через запятую (например, ОГЭ,ЕГЭ)")
     idn.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
@@ -206,18 +208,24 @@ def cmd_effect(args) -> int:
     return 0
 
 
-def identify_rules(shnor_share=0.10, min_years=2, isbsh_share=0.10, remote_km=25.0, small=100):
+def identify_rules(shnor_share=0.10, min_years=2, isbsh_share=0.10, remote_km=25.0, small=100,
+                   assessments=None):
     """The rules object from the CLI's (and the page's) thresholds."""
     from .identification import Rules
     from .wellbeing import Thresholds
     return Rules(shnor_share=shnor_share, shnor_min_years=min_years, shfnsu_isbsh_share=isbsh_share,
+                 assessments=tuple(assessments) if assessments else None,
                  flags=Thresholds(remote_km=remote_km, small_students=small))
 
 
 def cmd_identify(args) -> int:
     from . import identification, warehouse
     con = warehouse.open_readonly(config.warehouse_path(args.db))
-    rules = identify_rules(args.shnor_share, args.min_years, args.isbsh_share, args.remote_km, args.small)
+    from .ingest.kinds import ASSESSMENT_ALIASES
+    assessments = [ASSESSMENT_ALIASES.get(a.strip().lower(), a.strip())
+                   for a in (args.assessments or "").split(",") if a.strip()]
+    rules = identify_rules(args.shnor_share, args.min_years, args.isbsh_share, args.remote_km, args.small,
+                           assessments)
     df = identification.identify(con, args.year, rules)
     rows = [{"school_id": r.school_id, "name": r.name, "municipality": r.municipality,
              "composite": {str(k): v for k, v in r.composite_by_year.items()}, "shnor": bool(r.shnor),

@@ -14,12 +14,22 @@ import numpy as np
 import pandas as pd
 
 from . import queries
+from .indices import composite_index
 
 
 def low_result_flags(con: duckdb.DuckDBPyConnection, year: int, *, share: float = 0.10,
-                     window: int = 3) -> pd.DataFrame:
-    """Per school and year of the window: composite, the year's cut-off and ``low`` flag."""
-    df = queries.run(con, "composite_window", first=year - window + 1, last=year)
+                     window: int = 3, assessments: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per school and year of the window: composite, the year's cut-off and ``low`` flag.
+
+    ``assessments`` restricts the composite to some procedures (recomputed from the raw rows);
+    by default it is read from the warehouse mart (all procedures).
+    """
+    if assessments:
+        raw = queries.run(con, "results_window", first=year - window + 1, last=year)
+        comp = composite_index(raw, by_region=True, assessments=tuple(assessments))
+        df = comp.merge(raw[["school_id", "municipality_id", "region"]].drop_duplicates("school_id"), on="school_id")
+    else:
+        df = queries.run(con, "composite_window", first=year - window + 1, last=year)
     if df.empty:
         return df.assign(cutoff=pd.Series(dtype=float), low=pd.Series(dtype=bool))
     df["cutoff"] = df.groupby(["region", "year"])["composite"].transform(lambda s: np.quantile(s, share))
@@ -28,9 +38,9 @@ def low_result_flags(con: duckdb.DuckDBPyConnection, year: int, *, share: float 
 
 
 def shnor(con: duckdb.DuckDBPyConnection, year: int, *, share: float = 0.10, window: int = 3,
-          min_years: int = 2) -> pd.DataFrame:
+          min_years: int = 2, assessments: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Schools identified as ШНОР in ``year``: school_id, municipality_id, low_years (list), n_low."""
-    flags = low_result_flags(con, year, share=share, window=window)
+    flags = low_result_flags(con, year, share=share, window=window, assessments=assessments)
     if flags.empty:
         return pd.DataFrame(columns=["school_id", "municipality_id", "low_years", "n_low"])
     low = flags[flags["low"]]
@@ -56,6 +66,7 @@ class Rules:
     shfnsu_min_flags: int = 2          # of remote, small, resource deficit
     quadrant_share: float = 0.25       # «low» results / «adverse» context for the clusters
     resilient_residual: float = 0.5
+    assessments: tuple[str, ...] | None = None   # restrict the composite (None: all procedures)
     flags: wellbeing.Thresholds = field(default_factory=wellbeing.Thresholds)
 
 
@@ -73,7 +84,7 @@ def identify(con: duckdb.DuckDBPyConnection, year: int, rules: Rules | None = No
     secondary indicators and programme membership."""
     r = rules or Rules()
     first = year - r.shnor_window + 1
-    flags_df = low_result_flags(con, year, share=r.shnor_share, window=r.shnor_window)
+    flags_df = low_result_flags(con, year, share=r.shnor_share, window=r.shnor_window, assessments=r.assessments)
     wide = flags_df.pivot_table(index="school_id", columns="year", values="composite")
     low = flags_df[flags_df["low"]].groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s))
     ctx, _alpha = wellbeing.context(con, year, r.flags)

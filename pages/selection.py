@@ -14,8 +14,8 @@ _ui.ensure_app_entry()
 
 
 @st.cache_data(show_spinner="Отбираем школы…", max_entries=32)
-def _identify(stamp, year, shnor_share, min_years, isbsh_share, remote_km, small):
-    rules = identify_rules(shnor_share, min_years, isbsh_share, remote_km, small)
+def _identify(stamp, year, shnor_share, min_years, isbsh_share, remote_km, small, assessments):
+    rules = identify_rules(shnor_share, min_years, isbsh_share, remote_km, small, assessments)
     return identification.identify(_ui.connection(), year, rules)
 
 
@@ -45,6 +45,8 @@ with st.expander("Правила и пороги", expanded=True):
                               bind="query-params", format="%.2f")
     remote_km = c[1].slider("Удалённость от центра муниципалитета, км", 10, 60, 25, key="s_km", bind="query-params")
     small = c[2].slider("Малокомплектная: обучающихся меньше", 50, 200, 100, 10, key="s_small", bind="query-params")
+    chosen = st.multiselect("Процедуры в композитном индексе (пусто — все)", list(cat.assessments), key="s_assess",
+                            bind="query-params")
     st.markdown(
         f"**ШНОР** в {year} г.: композитный индекс результатов в нижних {round(share * 100)} % школ региона не "
         f"менее чем в {min_years} из 3 лет ({year - 2}–{year}). **ШФНСУ**: индекс социального благополучия в нижних "
@@ -52,7 +54,7 @@ with st.expander("Правила и пороги", expanded=True):
         f"прямой до центра муниципалитета), малокомплектность (меньше {small} обучающихся), ресурсный дефицит "
         "(вакансии, меньше 1 компьютера на 10 обучающихся или интернет медленнее 10 Мбит/с).")
 
-d = _identify(stamp, year, share, min_years, isbsh_share, remote_km, small)
+d = _identify(stamp, year, share, min_years, isbsh_share, remote_km, small, tuple(chosen))
 if f.municipality_id:
     d = d[d["municipality_id"] == f.municipality_id]
 m = st.columns(4)
@@ -69,6 +71,8 @@ def school_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Индекс результатов (3 года)": rows["composite_mean"].map(lambda v: fmt_number(v, 2)),
         "ИСБШ": rows["isbsh"].map(lambda v: fmt_number(v, 0)),
         "Продолжили в 10 кл.": rows["continuation"].map(lambda v: "—" if pd.isna(v) else f"{v * 100:.0f} %"),
+        "Олимпиады (рег. и закл. этапы), % обуч.": rows["olympiad_share"].map(
+            lambda v: "—" if pd.isna(v) else fmt_number(v * 100, 1)),
         "Основания": rows["reasons"].map("; ".join),
         "Программы": rows["programmes"].map(lambda p: ", ".join(p) or "—"),
         "Карточка": _ui.school_links(rows["school_id"]),

@@ -100,3 +100,14 @@ def test_threshold_changes_move_the_list_as_the_cli_does(con, demo_db):
     assert set(first) >= {"school_id", "composite", "shnor", "shfnsu", "isbsh", "expected", "residual",
                           "resilient", "cluster", "reasons"}
     assert set(first["composite"]) <= {"2022", "2023", "2024"}
+
+
+def test_composite_can_be_restricted_to_some_assessments(con):
+    from analytics.indices import composite_index
+    only = identification.low_result_flags(con, 2024, assessments=("ОГЭ",))
+    raw = con.execute("SELECT * FROM results WHERE year BETWEEN 2022 AND 2024 AND assessment = 'ОГЭ'").df()
+    direct = composite_index(raw).set_index(["school_id", "year"])["composite"]
+    got = only.set_index(["school_id", "year"])["composite"]
+    pd.testing.assert_series_equal(got.sort_index(), direct.reindex(got.index).sort_index(), check_names=False)
+    full = identification.low_result_flags(con, 2024)
+    assert not np.allclose(full.set_index(["school_id", "year"]).composite.reindex(got.index), got)

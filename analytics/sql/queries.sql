@@ -184,3 +184,9 @@ WHERE s.school_id = $school_id
 SELECT p.name, ps.entry_year, ps.exit_year, ps.selection_score, ps.selection
 FROM programme_school ps JOIN programme p USING (programme_id)
 WHERE ps.school_id = $school_id ORDER BY ps.entry_year
+
+-- name: results_window
+SELECT r.school_id, r.year, r.assessment, r.subject, r.grade, r.participants, r.mean_score,
+       s.municipality_id, coalesce(m.region, '') AS region
+FROM results r JOIN school s USING (school_id) JOIN municipality m USING (municipality_id)
+WHERE r.year BETWEEN $first AND $last
