@@ -76,7 +76,8 @@ def wellbeing_index(ctx: pd.DataFrame, weights: dict | None = None) -> tuple[pd.
         ok = ~np.isnan(p)
         regional = np.nansum(p * n) / n[ok].sum() if n[ok].sum() > 0 else np.nanmean(p)
         shrunk = np.where(ok, (p * n + SHRINK_M * regional) / (n + SHRINK_M), np.nan)
-        z = (shrunk - np.nanmean(shrunk)) / np.nanstd(shrunk, ddof=1)
+        sd = np.nanstd(shrunk, ddof=1) if np.isfinite(shrunk).sum() > 1 else 0.0
+        z = (shrunk - np.nanmean(shrunk)) / sd if sd > 0 else np.where(ok, 0.0, np.nan)
         df[f"z_{col}"] = sign * z
         zs.append(sign * z)
     comp = np.column_stack(zs)
