@@ -7,13 +7,13 @@ STAMP := $(VENV)/.installed
 WAREHOUSE ?= data/warehouse.duckdb
 PORT ?= 8501
 
-.PHONY: run test venv warehouse demo chromium lint bench bench-country clean
+.PHONY: run test venv warehouse demo chromium static lint bench bench-country clean
 
-run: warehouse
+run: warehouse static
 	@echo "Откройте в браузере: http://localhost:$(PORT)"
 	WAREHOUSE=$(WAREHOUSE) $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: venv chromium
+test: venv chromium static
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -38,6 +38,10 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; \
 	fi
+
+# Leaflet for the offline map, from the npm registry (scripts/fetch_static.sh).
+static:
+	./scripts/fetch_static.sh
 
 lint: venv
 	$(PY) -m ruff check .

@@ -86,12 +86,12 @@ def identify(con: duckdb.DuckDBPyConnection, year: int, rules: Rules | None = No
     first = year - r.shnor_window + 1
     flags_df = low_result_flags(con, year, share=r.shnor_share, window=r.shnor_window, assessments=r.assessments)
     wide = flags_df.pivot_table(index="school_id", columns="year", values="composite")
-    low = flags_df[flags_df["low"]].groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s))
+    low = flags_df[flags_df["low"]].groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s)).to_dict()
     ctx, _alpha = wellbeing.context(con, year, r.flags)
     df = ctx.set_index("school_id")
-    df["composite_by_year"] = [
-        {int(y): (None if pd.isna(v) else float(v)) for y, v in wide.loc[sid].items()} if sid in wide.index else {}
-        for sid in df.index]
+    by_school = {sid: {int(y): (None if pd.isna(v) else float(v)) for y, v in row.items()}
+                 for sid, row in wide.to_dict(orient="index").items()}
+    df["composite_by_year"] = [by_school.get(sid, {}) for sid in df.index]
     df["composite_mean"] = wide.mean(axis=1).reindex(df.index)
     df["low_years"] = [low.get(sid, []) for sid in df.index]
     df["shnor"] = df["low_years"].map(len) >= r.shnor_min_years
@@ -123,8 +123,9 @@ def identify(con: duckdb.DuckDBPyConnection, year: int, rules: Rules | None = No
     df = df.join(sec)
     members = queries.run(con, "programme_members")
     active = members[(members["entry_year"] <= year) & (members["exit_year"].fillna(9999) >= year)]
-    df["programmes"] = [sorted(set(active.loc[active["school_id"] == sid, "programme_id"])) for sid in df.index]
-    df["reasons"] = [_reasons(row, r) for _, row in df.iterrows()]
+    progs = active.groupby("school_id")["programme_id"].agg(lambda s: sorted(set(s))).to_dict()
+    df["programmes"] = [progs.get(sid, []) for sid in df.index]
+    df["reasons"] = [_reasons(row, r) for row in df.to_dict(orient="records")]
     return df.reset_index()
 
 
