@@ -18,6 +18,7 @@ PAGES = {
         st.Page("pages/wellbeing.py", title="Социальное благополучие", icon=":material/diversity_3:",
                 url_path="wellbeing"),
         st.Page("pages/risks.py", title="Профили рисков", icon=":material/warning:", url_path="risks"),
+        st.Page("pages/map.py", title="Карта", icon=":material/map:", url_path="map"),
         st.Page("pages/school.py", title="Карточка школы", icon=":material/school:", url_path="school"),
     ],
     "Программы": [

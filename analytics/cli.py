@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="индекс только по этим процедурам, через запятую (например, ОГЭ,ЕГЭ)")
     idn.add_argument("--json", action="store_true", help="вывести результат в JSON")
 
+    rm = add("remoteness", "удалённость школ: расстояния (по прямой, км) и признаки")
+    rm.add_argument("--year", type=int, help="год (по умолчанию последний)")
+    rm.add_argument("--json", action="store_true", help="вывести результат в JSON")
+    pa = add("partners", "сетевые партнёры для каждой ШНОР (до трёх сильных школ поблизости)")
+    pa.add_argument("--year", type=int, required=True, help="год отбора ШНОР")
+    pa.add_argument("--max-km", type=float, default=60.0, help="не дальше, км (60)")
+    pa.add_argument("--json", action="store_true", help="вывести результат в JSON")
+
     t = add("templates", "переписать шаблоны файлов импорта в data/templates (из демо-хранилища)")
     t.add_argument("--out", metavar="КАТАЛОГ", help="куда записать (по умолчанию data/templates)")
 
@@ -246,6 +254,38 @@ def _num(v):
     return None if v is None or v != v else float(v)
 
 
+def cmd_remoteness(args) -> int:
+    from . import catalog, geo, warehouse
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    year = args.year or catalog.load_catalog(con).years[-1]
+    df = geo.remoteness(con, year)
+    cols = ["school_id", "name", "municipality", "settlement", "settlement_type", "students", "km_to_centre",
+            "km_to_capital", "km_to_nearest_school", "km_to_high_school", "schools_within_10km",
+            "schools_within_25km", "small"]
+    rows = json.loads(df[cols].to_json(orient="records", force_ascii=False))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['school_id']} {r['name'][:40]:<40} центр {r['km_to_centre']:6.1f} км, столица "
+                  f"{r['km_to_capital']:6.1f} км, ближайшая школа {r['km_to_nearest_school']:5.1f} км")
+    return 0
+
+
+def cmd_partners(args) -> int:
+    from . import geo, warehouse
+    con = warehouse.open_readonly(config.warehouse_path(args.db))
+    df = geo.partners_for_year(con, args.year, max_km=args.max_km)
+    cols = ["school_id", "school", "rank", "partner_id", "partner", "km", "score"]
+    rows = json.loads(df[cols].to_json(orient="records", force_ascii=False)) if len(df) else []
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['school'][:40]:<40} → {r['partner'][:40]:<40} {r['km']:5.1f} км (балл {r['score']:.2f})")
+    return 0
+
+
 def cmd_templates(args) -> int:
     from pathlib import Path
 
@@ -272,4 +312,5 @@ def cmd_overview(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "bench": cmd_bench, "overview": cmd_overview, "import": cmd_import,
             "export-data": cmd_export_data, "templates": cmd_templates, "gaps": cmd_gaps,
-            "effect": cmd_effect, "identify": cmd_identify}
+            "effect": cmd_effect, "identify": cmd_identify, "remoteness": cmd_remoteness,
+            "partners": cmd_partners}

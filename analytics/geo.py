@@ -20,3 +20,110 @@ def distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     x1, y1 = to_metric(lat1, lon1)
     x2, y2 = to_metric(lat2, lon2)
     return np.hypot(x1 - x2, y1 - y2) / 1000.0
+
+
+# ------------------------------------------------------------------ remoteness and partners
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy.spatial import cKDTree  # noqa: E402
+
+from . import queries  # noqa: E402
+from .config import SMALL_SCHOOL_STUDENTS  # noqa: E402
+
+
+def capital_of(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Per region: the centre of its city okrug with the most schools, else of its first municipality."""
+    m = municipalities.sort_values(["region", "is_city", "n_schools"], ascending=[True, False, False])
+    return m.groupby("region").first()[["centre_lat", "centre_lon", "centre_name"]]
+
+
+def remoteness(con: duckdb.DuckDBPyConnection, year: int, *, small_students: int = SMALL_SCHOOL_STUDENTS,
+               high_share: float = 0.25) -> pd.DataFrame:
+    """Per school: straight-line km to its municipal centre, to the regional capital, to the nearest
+    other school and to the nearest school with high results (composite over the 3 years to ``year``
+    in the region's top ``high_share``); schools within 10 and 25 km; small flag; settlement type.
+    All distances in EPSG:32638 metres / 1000."""
+    df = queries.run(con, "geo_schools", year=year)
+    muns = queries.run(con, "geo_municipalities")
+    cap = capital_of(muns)
+    df = df.join(cap, on="region", rsuffix="_capital")
+    x, y = to_metric(df["lat"], df["lon"])
+    cx, cy = to_metric(df["centre_lat"], df["centre_lon"])
+    kx, ky = to_metric(df["centre_lat_capital"], df["centre_lon_capital"])
+    df["km_to_centre"] = np.hypot(x - cx, y - cy) / 1000
+    df["km_to_capital"] = np.hypot(x - kx, y - ky) / 1000
+    pts = np.column_stack([x, y])
+    tree = cKDTree(pts)
+    dist, _ = tree.query(pts, k=2)
+    df["km_to_nearest_school"] = dist[:, 1] / 1000
+    df["schools_within_10km"] = [len(v) - 1 for v in tree.query_ball_point(pts, 10_000)]
+    df["schools_within_25km"] = [len(v) - 1 for v in tree.query_ball_point(pts, 25_000)]
+    cut = df.groupby("region")["composite"].transform(lambda s: s.quantile(1 - high_share))
+    df["high_results"] = df["composite"] >= cut
+    high = df["high_results"].to_numpy()
+    if high.any():
+        htree = cKDTree(pts[high])
+        hd, hi = htree.query(pts, k=2)
+        own = np.flatnonzero(high)[hi[:, 0]] == np.arange(len(df))
+        df["km_to_high_school"] = np.where(own, hd[:, 1], hd[:, 0]) / 1000
+    else:
+        df["km_to_high_school"] = np.nan
+    df["small"] = df["students"] < small_students
+    return df.drop(columns=["centre_lat_capital", "centre_lon_capital"])
+
+
+def partner_suggestions(schools: pd.DataFrame, targets: list[str], *, k: int = 3, max_km: float = 60.0) -> pd.DataFrame:
+    """Up to ``k`` partner schools for each target (a ШНОР), from schools with high or context-beating
+    results within ``max_km``. Score (lower is better), documented on the map page:
+        score = km / 25 + |ln(students_partner / students_target)| + |ИСБШ_partner - ИСБШ_target| / 25
+    i.e. 25 km, a 2.7-fold size difference and 25 points of ИСБШ each cost one unit.
+    ``schools`` needs school_id, name, lat, lon, students, isbsh, strong (bool)."""
+    x, y = to_metric(schools["lat"], schools["lon"])
+    pool = schools[schools["strong"]].copy()
+    px, py = x[schools["strong"].to_numpy()], y[schools["strong"].to_numpy()]
+    rows = []
+    index = {sid: i for i, sid in enumerate(schools["school_id"])}
+    for sid in targets:
+        i = index[sid]
+        t = schools.iloc[i]
+        km = np.hypot(px - x[i], py - y[i]) / 1000
+        cand = pool.assign(km=km)
+        cand = cand[(cand["school_id"] != sid) & (cand["km"] <= max_km)]
+        if cand.empty:
+            continue
+        size = np.abs(np.log(cand["students"].clip(lower=1) / max(1, t["students"])))
+        ctx = (cand["isbsh"] - t["isbsh"]).abs().fillna(25) / 25
+        cand = cand.assign(score=cand["km"] / 25 + size + ctx).nsmallest(k, "score")
+        for rank, c in enumerate(cand.itertuples(index=False), start=1):
+            rows.append({"school_id": sid, "school": t["name"], "partner_id": c.school_id, "partner": c.name,
+                         "rank": rank, "km": float(c.km), "score": float(c.score),
+                         "lat": t["lat"], "lon": t["lon"], "partner_lat": c.lat, "partner_lon": c.lon})
+    return pd.DataFrame(rows)
+
+
+def map_schools(con: duckdb.DuckDBPyConnection, year: int, ident: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Remoteness joined with identification: one row per school with everything the map shows.
+    Strong = composite in the region's top quarter or resilient (beats its context)."""
+    from . import identification
+    rem = remoteness(con, year)
+    ident = identification.identify(con, year) if ident is None else ident
+    cols = ["school_id", "shnor", "shfnsu", "isbsh", "programmes", "resilient", "remote"]
+    df = rem.merge(ident[cols].rename(columns={"remote": "remote_flag"}), on="school_id", how="left")
+    df["in_programme"] = df["programmes"].map(lambda p: bool(p) if isinstance(p, list) else False)
+    df["strong"] = df["high_results"] | df["resilient"].fillna(False).astype(bool)
+    df["remote"] = df["remote_flag"].fillna(False).astype(bool)
+    df["poor_internet"] = df["internet_mbps"] < 10
+    for c in ("shnor", "shfnsu"):
+        df[c] = df[c].fillna(False).astype(bool)
+    from .maps import status_of
+    df["status"] = df.apply(status_of, axis=1)
+    return df.drop(columns=["remote_flag"])
+
+
+def partners_for_year(con: duckdb.DuckDBPyConnection, year: int, k: int = 3, max_km: float = 60.0) -> pd.DataFrame:
+    """Partner suggestions for every ШНОР of ``year`` (see :func:`partner_suggestions`)."""
+    df = map_schools(con, year)
+    targets = df.loc[df["shnor"], "school_id"].tolist()
+    pool = df.assign(strong=df["strong"] & ~df["shnor"])
+    return partner_suggestions(pool, targets, k=k, max_km=max_km)

@@ -159,3 +159,34 @@ def test_upload_shows_problems_then_loads_a_good_file(server, browser, server_db
     c = duckdb.connect(str(server_db), read_only=True)
     assert c.execute("SELECT students FROM school_year WHERE school_id='1500001' AND year=2024").fetchone()[0] == 777
     c.close()
+
+
+def test_map_renders_with_the_network_cut_off(server, browser):
+    """Only the app's own host is reachable: Leaflet comes from the app, the map and markers appear."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
+    blocked = []
+
+    def only_local(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            blocked.append(host)
+            route.abort()
+
+    ctx.route("**/*", only_local)
+    page = ctx.new_page()
+    page.goto(server + "/map")
+    page.wait_for_selector("h1", timeout=30000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator(".leaflet-container").wait_for(state="attached", timeout=30000)
+    page.wait_for_function(
+        "() => { const f = document.querySelector(\"iframe[title='streamlit_folium.st_folium']\");"
+        " return f && f.getBoundingClientRect().height > 300; }", timeout=30000)
+    markers = frame.locator("path.leaflet-interactive")
+    markers.first.wait_for(timeout=30000)
+    assert markers.count() > 150
+    page.screenshot(path=str(ARTIFACTS / "map_offline.png"))
+    assert not [h for h in blocked if h not in ("tile.openstreetmap.org", "fonts.gstatic.com")], blocked
+    ctx.close()

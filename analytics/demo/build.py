@@ -28,6 +28,7 @@ INFLATION_SPREAD = 0.65
 class DemoData:
     frames: dict[str, pd.DataFrame]
     truth: pd.DataFrame
+    boundaries: pd.DataFrame | None = None
 
 
 def _rng(seed: int, part: int) -> np.random.Generator:
@@ -117,11 +118,12 @@ def generate(seed: int = 7, scale: str = "region", country_regions: int = 85) ->
                                               schools, _rng(seed, 9), LAST_YEAR),
         "mark_agreement": extras.mark_agreement(results, set(inflated["school_id"]), _rng(seed, 10)),
     }
+    boundaries = geography.approximate_boundaries(st) if scale == "region" else None
     if scale == "region":
         cut = {w: c for p, w, c in cutoffs_rows if p == "500PLUS"}
         frames["roadmap"] = extras.roadmap(_rng(seed, 11), AS_OF)
         frames["kpi"] = extras.kpi(sy, members, comp, cut, _rng(seed, 12))
-    return DemoData(frames, truth)
+    return DemoData(frames, truth, boundaries)
 
 
 def _truth(cells, mu, effects, spread, obs, comp, schools, members, inflated) -> pd.DataFrame:
@@ -182,6 +184,9 @@ def build_demo(db_path: str | Path, seed: int = 7, scale: str = "region", countr
     items = [BatchItem(kind=kind, frame=frame.reset_index(drop=True), file_name=f"demo:{kind}",
                        sha256=frame_sha256(frame))
              for kind, frame in data.frames.items()]
+    if data.boundaries is not None:   # approximate polygons, replaced when real boundaries are imported
+        items.append(BatchItem(kind="boundaries", frame=data.boundaries, file_name="demo:boundaries",
+                               sha256=frame_sha256(data.boundaries)))
 
     def write_truth(con):
         con.register("truth_frame", data.truth)

@@ -55,3 +55,33 @@ def country_reference(rng: np.random.Generator, n_regions: int = 85,
                     population=int(rng.lognormal(np.log(250 if remote else 1500), 0.6)),
                     mountain=remote, schools=1))
     return pd.DataFrame(mun_rows), pd.DataFrame(st_rows)
+
+
+def approximate_boundaries(settlements: pd.DataFrame) -> pd.DataFrame:
+    """Approximate municipality polygons for the demo: Voronoi cells of the settlements (in the
+    metric CRS), merged by municipality and clipped to the settlements' hull widened by 8 km.
+    Rows (feature, values, geometry) as the boundaries loader expects; real GeoJSON replaces them."""
+    import json
+
+    from pyproj import Transformer
+    from shapely import MultiPoint, Point, ops, voronoi_polygons
+    from shapely.geometry import mapping
+
+    fwd = Transformer.from_crs("EPSG:4326", "EPSG:32638", always_xy=True)
+    back = Transformer.from_crs("EPSG:32638", "EPSG:4326", always_xy=True)
+    x, y = fwd.transform(settlements["lon"].to_numpy(float), settlements["lat"].to_numpy(float))
+    pts = MultiPoint(list(zip(x, y, strict=True)))
+    hull = pts.convex_hull.buffer(8000)
+    cells = voronoi_polygons(pts, extend_to=hull)
+    mids = settlements["municipality_id"].to_numpy()
+    by_mun: dict[str, list] = {}
+    for cell in cells.geoms:
+        hit = [i for i in range(len(x)) if cell.contains(Point(x[i], y[i]))]
+        if hit:
+            by_mun.setdefault(mids[hit[0]], []).append(cell.intersection(hull))
+    rows = []
+    for n, (mid, parts) in enumerate(sorted(by_mun.items()), start=1):
+        poly = ops.unary_union(parts).simplify(300)
+        geo = ops.transform(lambda a, b, z=None: back.transform(a, b), poly)
+        rows.append({"feature": n, "values": json.dumps([mid]), "geometry": json.dumps(mapping(geo))})
+    return pd.DataFrame(rows)

@@ -190,3 +190,21 @@ SELECT r.school_id, r.year, r.assessment, r.subject, r.grade, r.participants, r.
        s.municipality_id, coalesce(m.region, '') AS region
 FROM results r JOIN school s USING (school_id) JOIN municipality m USING (municipality_id)
 WHERE r.year BETWEEN $first AND $last
+
+-- name: geo_schools
+-- Schools with position, size, municipality centre and the 3-year composite ending in $year.
+SELECT s.school_id, s.name, s.municipality_id, m.name AS municipality, coalesce(m.region, '') AS region,
+       s.settlement, s.settlement_type, s.lat, s.lon, m.centre_lat, m.centre_lon, y.students, y.internet_mbps,
+       (SELECT avg(c.composite) FROM mart_school_composite c
+        WHERE c.school_id = s.school_id AND c.year BETWEEN $year - 2 AND $year) AS composite
+FROM school s
+JOIN municipality m USING (municipality_id)
+LEFT JOIN school_year y ON y.school_id = s.school_id AND y.year = $year
+WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL
+ORDER BY s.school_id
+
+-- name: geo_municipalities
+SELECT m.municipality_id, m.name, coalesce(m.region, '') AS region, m.centre_name, m.centre_lat, m.centre_lon,
+       m.geometry, (m.kind = 'городской округ') AS is_city,
+       (SELECT count(*) FROM school s WHERE s.municipality_id = m.municipality_id) AS n_schools
+FROM municipality m ORDER BY m.municipality_id
