@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import catalog, effects, gaps, identification, overview, queries, trends, warehouse, wellbeing
+from . import catalog, effects, gaps, geo, identification, maps, overview, queries, trends, warehouse, wellbeing
 from .demo import build_demo
 from .formatting import fmt_number
 from .indices import composite_index
@@ -39,6 +39,12 @@ def _machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{platform.machine()}, {os.cpu_count()} ядра, {mem:.0f} ГиБ, {cpu}, Python {platform.python_version()}"
+
+
+def _render_map(con, year: int) -> int:
+    s = geo.map_schools(con, year)
+    muns = queries.run(con, "geo_municipalities")
+    return len(maps.build_map(s, muns, s.groupby("municipality_id")["shnor"].mean(), "Доля ШНОР").get_root().render())
 
 
 def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object]]:
@@ -72,6 +78,9 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
         "effects.estimate_effects (региональная, композит)": lambda: effects.estimate_effects(con, "REG2017"),
         "identification.identify (все показатели)": lambda: identification.identify(con, last),
         "wellbeing.context (ИСБШ и признаки)": lambda: wellbeing.context(con, last),
+        "geo.remoteness": lambda: geo.remoteness(con, last),
+        "geo.partners_for_year": lambda: geo.partners_for_year(con, last),
+        "maps.build_map + render (вся территория)": lambda: _render_map(con, last),
         "gaps.status_change": lambda: gaps.status_change(
             gaps.school_gaps(con, last, "ОГЭ", "Математика", 9).schools,
             gaps.school_gaps(con, last - 1, "ОГЭ", "Математика", 9).schools),
