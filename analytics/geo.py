@@ -80,25 +80,35 @@ def partner_suggestions(schools: pd.DataFrame, targets: list[str], *, k: int = 3
     i.e. 25 km, a 2.7-fold size difference and 25 points of ИСБШ each cost one unit.
     ``schools`` needs school_id, name, lat, lon, students, isbsh, strong (bool)."""
     x, y = to_metric(schools["lat"], schools["lon"])
-    pool = schools[schools["strong"]].copy()
-    px, py = x[schools["strong"].to_numpy()], y[schools["strong"].to_numpy()]
-    rows = []
+    strong = schools["strong"].to_numpy(dtype=bool)
+    pool = schools[strong].reset_index(drop=True)
+    if pool.empty:
+        return pd.DataFrame()
+    px, py = x[strong], y[strong]
+    tree = cKDTree(np.column_stack([px, py]))         # only schools within max_km are scored
+    p_ids, p_names = pool["school_id"].to_numpy(), pool["name"].to_numpy()
+    p_students = pool["students"].fillna(1).clip(lower=1).to_numpy(float)
+    p_isbsh, p_lat, p_lon = pool["isbsh"].to_numpy(float), pool["lat"].to_numpy(), pool["lon"].to_numpy()
+    s_students = schools["students"].fillna(1).clip(lower=1).to_numpy(float)
+    s_isbsh, s_names = schools["isbsh"].to_numpy(float), schools["name"].to_numpy()
+    s_lat, s_lon = schools["lat"].to_numpy(), schools["lon"].to_numpy()
     index = {sid: i for i, sid in enumerate(schools["school_id"])}
+    rows = []
     for sid in targets:
         i = index[sid]
-        t = schools.iloc[i]
-        km = np.hypot(px - x[i], py - y[i]) / 1000
-        cand = pool.assign(km=km)
-        cand = cand[(cand["school_id"] != sid) & (cand["km"] <= max_km)]
-        if cand.empty:
+        near = np.array(tree.query_ball_point([x[i], y[i]], max_km * 1000), dtype=int)
+        near = near[p_ids[near] != sid] if len(near) else near
+        if not len(near):
             continue
-        size = np.abs(np.log(cand["students"].clip(lower=1) / max(1, t["students"])))
-        ctx = (cand["isbsh"] - t["isbsh"]).abs().fillna(25) / 25
-        cand = cand.assign(score=cand["km"] / 25 + size + ctx).nsmallest(k, "score")
-        for rank, c in enumerate(cand.itertuples(index=False), start=1):
-            rows.append({"school_id": sid, "school": t["name"], "partner_id": c.school_id, "partner": c.name,
-                         "rank": rank, "km": float(c.km), "score": float(c.score),
-                         "lat": t["lat"], "lon": t["lon"], "partner_lat": c.lat, "partner_lon": c.lon})
+        km = np.hypot(px[near] - x[i], py[near] - y[i]) / 1000
+        ctx = np.abs(p_isbsh[near] - s_isbsh[i])
+        score = km / 25 + np.abs(np.log(p_students[near] / s_students[i])) + np.where(np.isnan(ctx), 25, ctx) / 25
+        order = np.lexsort((p_ids[near], score))[:k]
+        for rank, j in enumerate(order, start=1):
+            c = near[j]
+            rows.append({"school_id": sid, "school": s_names[i], "partner_id": p_ids[c], "partner": p_names[c],
+                         "rank": rank, "km": float(km[j]), "score": float(score[j]),
+                         "lat": s_lat[i], "lon": s_lon[i], "partner_lat": p_lat[c], "partner_lon": p_lon[c]})
     return pd.DataFrame(rows)
 
 
