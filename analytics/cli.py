@@ -238,7 +238,8 @@ def cmd_identify(args) -> int:
     rows = [{"school_id": r.school_id, "name": r.name, "municipality": r.municipality,
              "composite": {str(k): v for k, v in r.composite_by_year.items()}, "shnor": bool(r.shnor),
              "shfnsu": bool(r.shfnsu), "isbsh": _num(r.isbsh), "expected": _num(r.expected),
-             "residual": _num(r.residual), "resilient": bool(r.resilient), "cluster": r.cluster,
+             "residual": _num(r.residual), "residual_interval": [_num(r.residual_low), _num(r.residual_high)],
+             "resilient": bool(r.resilient), "cluster": r.cluster,
              "reasons": list(r.reasons), "programmes": list(r.programmes)} for r in df.itertuples(index=False)]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -110,6 +110,8 @@ def identify(con: duckdb.DuckDBPyConnection, year: int, rules: Rules | None = No
             df["expected"] = fit["expected"]
             df["residual"] = fit["residual"]
             df["std_residual"] = fit["std_residual"]
+            df["residual_low"] = fit["residual_low"]
+            df["residual_high"] = fit["residual_high"]
     resid = pd.DataFrame(resid_years)
     adverse_cut = float(np.nanquantile(df["isbsh"], r.quadrant_share))
     df["adverse"] = df["isbsh"] <= adverse_cut

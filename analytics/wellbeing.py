@@ -18,8 +18,10 @@ than 1 computer per 10 students, or internet under 10 Mbit/s).
 
 Expected result: OLS of the composite result index (3-year mean) on ИСБШ, remoteness and
 log(students) over the region's schools; residual = actual - expected, standardised by the
-residual SD. Resilient (Pinskaya et al. 2018): ИСБШ in the region's bottom quartile and a
-standardised residual of at least +0.5 in at least 2 of the 3 years.
+residual SD; its 95 % interval, residual +- 1.96 sigma sqrt(1 + h_i) (h_i the leverage), says
+whether the school is clearly above or below schools in similar conditions.
+Resilient (Pinskaya et al. 2018): ИСБШ in the region's bottom quartile and a standardised
+residual of at least +0.5 in at least 2 of the 3 years.
 """
 from __future__ import annotations
 
@@ -122,6 +124,10 @@ def expected_results(df: pd.DataFrame, y: str = "composite") -> pd.DataFrame:
     dof = max(1, len(d) - design.shape[1])
     sigma = float(np.sqrt((d["residual"] ** 2).sum() / dof))
     d["std_residual"] = d["residual"] / sigma
+    # 95 % prediction interval of a school in these conditions: residual +- 1.96 sigma sqrt(1 + h_i)
+    hat = np.einsum("ij,jk,ik->i", design, np.linalg.pinv(design.T @ design), design)
+    half = 1.96 * sigma * np.sqrt(1 + hat)
+    d["residual_low"], d["residual_high"] = d["residual"] - half, d["residual"] + half
     d.attrs["beta"] = beta
     d.attrs["sigma"] = sigma
     return d

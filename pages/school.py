@@ -70,7 +70,8 @@ if row is not None:
         st.markdown("\n".join(f"- {r}" for r in row["reasons"]))
     if pd.notna(row.get("expected")):
         st.caption(f"Ожидаемый при таком контексте индекс результатов {fmt_number(row['expected'], 2)}, фактический "
-                   f"{fmt_number(row['composite_by_year'].get(year), 2)} (разница {fmt_number(row['residual'], 2)}).")
+                   f"{fmt_number(row['composite_by_year'].get(year), 2)} (разница {fmt_number(row['residual'], 2)}, "
+                   f"интервал 95 % [{fmt_number(row['residual_low'], 2)}; {fmt_number(row['residual_high'], 2)}]).")
 
 st.subheader("Результаты по годам")
 cols = st.columns(2)

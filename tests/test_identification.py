@@ -67,6 +67,10 @@ def test_expected_results_regression_recovers_a_known_line():
     fit = wellbeing.expected_results(df)
     np.testing.assert_allclose(fit.attrs["beta"], [-1, 0.02, -0.3, 0.1], atol=1e-9)
     assert fit["residual"].abs().max() < 1e-9
+    noisy = df.assign(composite=df["composite"] + rng.normal(0, 0.3, 200))
+    f2 = wellbeing.expected_results(noisy)
+    inside = (f2["residual_low"] <= 0) & (f2["residual_high"] >= 0)
+    assert 0.88 < inside.mean() <= 1.0                  # ~95 % of ordinary schools are "as expected"
 
 
 def test_identify_on_the_demo(con):
