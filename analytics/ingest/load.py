@@ -52,9 +52,8 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def _existing_keys(con: duckdb.DuckDBPyConnection, table: str, column: str) -> set[str]:
-    pk = {"municipality": "municipality_id", "school": "school_id", "programme": "programme_id"}[table]
-    assert pk == column
-    return {r[0] for r in con.execute(f"SELECT {pk} FROM {table}").fetchall()}  # noqa: S608
+    """Ids already in a parent table (table and column names come from the kind specs, not users)."""
+    return {r[0] for r in con.execute(f'SELECT "{column}" FROM "{table}"').fetchall()}  # noqa: S608
 
 
 def _check_parents(con: duckdb.DuckDBPyConnection, items: list[BatchItem]) -> list[FileProblems]:
