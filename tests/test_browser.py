@@ -48,10 +48,13 @@ def server_db(demo_db, tmp_path_factory) -> Path:
 def server(server_db):
     port = _free_port()
     env = {**os.environ, "WAREHOUSE": str(server_db)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
+    # the server's output goes to a file: an unread pipe fills up and blocks the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -65,7 +68,12 @@ def server(server_db):
         pytest.fail("Streamlit не запустился за 60 с")
     yield url
     proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="module")
