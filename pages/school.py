@@ -119,8 +119,7 @@ with c2:
                      hide_index=True, width="stretch")
     else:
         st.caption("Не участвовала в программах.")
-    rp = queries.run(_ui.connection(), "risk_profiles")
-    rp = rp[rp["school_id"] == sid]
+    rp = queries.run(_ui.connection(), "school_risks", school_id=sid)
     if len(rp):
         last = rp[rp["year"] == rp["year"].max()]
         high = last[last["level"] == 3]["factor_name"].tolist()

@@ -208,3 +208,8 @@ SELECT m.municipality_id, m.name, coalesce(m.region, '') AS region, m.centre_nam
        m.geometry, (m.kind = 'городской округ') AS is_city,
        (SELECT count(*) FROM school s WHERE s.municipality_id = m.municipality_id) AS n_schools
 FROM municipality m ORDER BY m.municipality_id
+
+-- name: school_risks
+SELECT r.year, r.factor, f.name AS factor_name, r.level
+FROM risk_profile r JOIN risk_factor f USING (factor)
+WHERE r.school_id = $school_id ORDER BY r.year, r.factor
