@@ -131,9 +131,12 @@ def map_schools(con: duckdb.DuckDBPyConnection, year: int, ident: pd.DataFrame |
     return df.drop(columns=["remote_flag"])
 
 
+def shnor_partners(schools: pd.DataFrame, k: int = 3, max_km: float = 60.0) -> pd.DataFrame:
+    """Partners for every ШНОР of a :func:`map_schools` frame; a ШНОР is never anyone's partner."""
+    pool = schools.assign(strong=schools["strong"] & ~schools["shnor"])
+    return partner_suggestions(pool, schools.loc[schools["shnor"], "school_id"].tolist(), k=k, max_km=max_km)
+
+
 def partners_for_year(con: duckdb.DuckDBPyConnection, year: int, k: int = 3, max_km: float = 60.0) -> pd.DataFrame:
     """Partner suggestions for every ШНОР of ``year`` (see :func:`partner_suggestions`)."""
-    df = map_schools(con, year)
-    targets = df.loc[df["shnor"], "school_id"].tolist()
-    pool = df.assign(strong=df["strong"] & ~df["shnor"])
-    return partner_suggestions(pool, targets, k=k, max_km=max_km)
+    return shnor_partners(map_schools(con, year), k=k, max_km=max_km)

@@ -17,8 +17,7 @@ def _data(stamp, year):
     con = _ui.connection()
     ident = identification.identify(con, year)
     schools = geo.map_schools(con, year, ident)
-    pool = schools.assign(strong=schools["strong"] & ~schools["shnor"])
-    partners = geo.partner_suggestions(pool, schools.loc[schools["shnor"], "school_id"].tolist())
+    partners = geo.shnor_partners(schools)
     return schools, partners, queries.run(con, "geo_municipalities")
 
 
